@@ -1,0 +1,7 @@
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>The EKS Pod Identity associations (--watch-container-credentials-config).</summary>
+internal interface IContainerCredentialsSource
+{
+    bool Contains(string @namespace, string serviceAccount);
+}

@@ -1,0 +1,57 @@
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Options;
+
+/// <summary>
+/// Validated process options. Property names follow the reference webhook's flags;
+/// defaults are the reference's except where the README says otherwise.
+/// </summary>
+internal sealed record WebhookOptions
+{
+    public int Port { get; init; } = 443;
+    public int MetricsPort { get; init; } = 9999;
+
+    /// <summary>[beyond] --bind-address; empty listens on every interface like the reference.</summary>
+    public string BindAddress { get; init; } = "";
+
+    public string Kubeconfig { get; init; } = "";
+    public string KubeApi { get; init; } = "";
+    public string TlsCert { get; init; } = "/etc/webhook/certs/tls.crt";
+    public string TlsKey { get; init; } = "/etc/webhook/certs/tls.key";
+    public IReadOnlyList<string> TlsCipherSuites { get; init; } = [];
+    public string TlsMinVersion { get; init; } = "1.2";
+
+    /// <summary>[beyond] --self-signed-cert: generate an in-memory certificate at start (local runs).</summary>
+    public bool SelfSignedCert { get; init; }
+
+    public bool InCluster { get; init; }
+    public string Namespace { get; init; } = "eks";
+    public string ServiceName { get; init; } = "iam-for-pods";
+    public string TlsSecret { get; init; } = "iam-for-pods";
+
+    public string AnnotationPrefix { get; init; } = WellKnown.DefaultAnnotationPrefix;
+    public string TokenAudience { get; init; } = WellKnown.DefaultTokenAudience;
+    public string TokenMountPath { get; init; } = WellKnown.DefaultTokenMountPath;
+    public long TokenExpiration { get; init; } = WellKnown.DefaultTokenExpiration;
+    public string AwsDefaultRegion { get; init; } = "";
+    public bool StsRegionalEndpoint { get; init; }
+    public bool WatchConfigMap { get; init; }
+    public bool ComposeRoleArn { get; init; }
+
+    public string WatchContainerCredentialsConfig { get; init; } = "";
+    public string ContainerCredentialsAudience { get; init; } = WellKnown.DefaultContainerCredentialsAudience;
+    public string ContainerCredentialsTokenMountPath { get; init; } = WellKnown.DefaultContainerCredentialsMountPath;
+    public string ContainerCredentialsTokenVolumeName { get; init; } = WellKnown.DefaultContainerCredentialsVolumeName;
+    public string ContainerCredentialsTokenPath { get; init; } = WellKnown.DefaultContainerCredentialsTokenPath;
+    public string ContainerCredentialsFullUri { get; init; } = WellKnown.DefaultContainerCredentialsFullUri;
+
+    public bool EnableDebuggingHandlers { get; init; }
+    public TimeSpan ServiceAccountLookupGracePeriod { get; init; } = TimeSpan.Zero;
+    public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>[beyond] --service-accounts-file: ServiceAccounts from a local YAML/JSON file instead of the API.</summary>
+    public string ServiceAccountsFile { get; init; } = "";
+
+    /// <summary>klog-style verbosity from -v / --v.</summary>
+    public int Verbosity { get; init; }
+}
