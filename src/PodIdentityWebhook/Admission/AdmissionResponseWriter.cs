@@ -1,0 +1,42 @@
+using System.Buffers;
+using System.Text.Json;
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>Writes the response AdmissionReview, echoing the request's apiVersion and uid.</summary>
+internal static class AdmissionResponseWriter
+{
+    /// <summary>
+    /// Writes an allowed review (with <paramref name="patch"/> when not empty), or a refused one
+    /// with status code 400 when <paramref name="refusal"/> is set.
+    /// </summary>
+    public static void Write(IBufferWriter<byte> output, string apiVersion, string uid, ReadOnlySpan<byte> patch, string? refusal)
+    {
+        using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteString("apiVersion", apiVersion);
+        writer.WriteString("kind", WellKnown.AdmissionReviewKind);
+        writer.WriteStartObject("response");
+        writer.WriteString("uid", uid);
+        writer.WriteBoolean("allowed", refusal is null);
+        if (refusal is not null)
+        {
+            writer.WriteStartObject("status");
+            writer.WriteString("status", "Failure");
+            writer.WriteString("message", refusal);
+            writer.WriteString("reason", "BadRequest");
+            writer.WriteNumber("code", 400);
+            writer.WriteEndObject();
+        }
+        else if (!patch.IsEmpty)
+        {
+            writer.WriteString("patchType", WellKnown.JsonPatchType);
+            writer.WriteBase64String("patch", patch);
+        }
+
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+        writer.Flush();
+    }
+}

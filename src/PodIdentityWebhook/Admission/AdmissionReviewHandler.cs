@@ -1,0 +1,83 @@
+using System.Buffers;
+using System.Text.Json;
+using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>
+/// Turns one AdmissionReview body into a response review: validates the envelope, resolves
+/// the pod's identity, runs the pure mutation core and writes the answer. No HTTP here, so
+/// the same code serves the endpoint, the tests and the benchmarks.
+/// </summary>
+internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMutator mutator)
+{
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
+
+    public async ValueTask<AdmissionOutcome> HandleAsync(
+        ReadOnlySequence<byte> body, PooledBufferWriter output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await HandleCoreAsync(body, output, cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            // Invalid UTF-8 inside a string surfaces only when the string is decoded.
+            output.Clear();
+            return AdmissionOutcome.BadRequest($"the review cannot be read: {ex.Message}");
+        }
+    }
+
+    private async ValueTask<AdmissionOutcome> HandleCoreAsync(
+        ReadOnlySequence<byte> body, PooledBufferWriter output, CancellationToken cancellationToken)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, ParseOptions);
+        }
+        catch (JsonException ex)
+        {
+            return AdmissionOutcome.BadRequest($"the body is not valid JSON: {ex.Message}");
+        }
+
+        using (document)
+        {
+            if (!ReviewEnvelope.TryRead(document.RootElement, out var envelope, out var envelopeError))
+            {
+                return AdmissionOutcome.BadRequest(envelopeError);
+            }
+
+            if (!PodRequest.TryRead(envelope.Request, out var pod, out var podError))
+            {
+                AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: podError);
+                return new AdmissionOutcome(200, podError, null);
+            }
+
+            var resolution = await resolver.ResolveAsync(pod.Namespace, pod.ServiceAccount, cancellationToken);
+            if (resolution.Identity is not { } identity)
+            {
+                AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: null);
+                return new AdmissionOutcome(200, null, pod.Decide(null, null, resolution.Reason));
+            }
+
+            using var patch = new PooledBufferWriter(2048);
+            MutationResult mutation;
+            try
+            {
+                mutation = mutator.Mutate(pod.Object, identity, patch);
+            }
+            catch (PodShapeException ex)
+            {
+                var refusal = $"the pod cannot be mutated: {ex.Message}";
+                AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: refusal);
+                return new AdmissionOutcome(200, refusal, pod.Decide(identity, null, refusal));
+            }
+
+            AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch.WrittenSpan, refusal: null);
+            var reason = mutation.HasPatch ? null : "the pod already has everything";
+            return new AdmissionOutcome(200, null, pod.Decide(identity, mutation, reason));
+        }
+    }
+}

@@ -1,0 +1,56 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>
+/// Streams RFC 6902 <c>add</c> operations into a buffer. The array is opened lazily, so a
+/// pod that needs nothing produces zero bytes. Only <c>add</c> exists here on purpose: the
+/// webhook never removes or replaces what a pod already has.
+/// </summary>
+internal sealed class JsonPatchWriter(IBufferWriter<byte> output) : IDisposable
+{
+    private static readonly JsonEncodedText Op = JsonEncodedText.Encode("op");
+    private static readonly JsonEncodedText Add = JsonEncodedText.Encode("add");
+    private static readonly JsonEncodedText PathProperty = JsonEncodedText.Encode("path");
+    private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
+
+    private readonly Utf8JsonWriter _writer = new(output, new JsonWriterOptions { SkipValidation = false });
+
+    /// <summary>Number of operations written so far.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>
+    /// Starts an <c>add</c> at <paramref name="path"/> (already a JSON pointer) and returns the
+    /// writer positioned for exactly one value; call <see cref="EndAdd"/> after writing it.
+    /// </summary>
+    public Utf8JsonWriter BeginAdd(ReadOnlySpan<char> path)
+    {
+        if (Count == 0)
+        {
+            _writer.WriteStartArray();
+        }
+
+        Count++;
+        _writer.WriteStartObject();
+        _writer.WriteString(Op, Add);
+        _writer.WriteString(PathProperty, path);
+        _writer.WritePropertyName(ValueProperty);
+        return _writer;
+    }
+
+    public void EndAdd() => _writer.WriteEndObject();
+
+    /// <summary>Closes the array (when any operation was written) and flushes.</summary>
+    public void Complete()
+    {
+        if (Count > 0)
+        {
+            _writer.WriteEndArray();
+        }
+
+        _writer.Flush();
+    }
+
+    public void Dispose() => _writer.Dispose();
+}

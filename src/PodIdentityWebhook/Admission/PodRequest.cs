@@ -1,0 +1,72 @@
+using System.Text.Json;
+using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>The pod inside a review, with the names the decision needs.</summary>
+internal readonly record struct PodRequest(JsonElement Object, string Namespace, string PodName, string ServiceAccount)
+{
+    public static bool TryRead(JsonElement request, out PodRequest pod, out string error)
+    {
+        pod = default;
+        if (request.TryGetProperty("kind", out var requestKind) && requestKind.ValueKind == JsonValueKind.Object
+            && requestKind.TryGetProperty("kind", out var kindName) && kindName.ValueKind == JsonValueKind.String
+            && !kindName.ValueEquals("Pod"))
+        {
+            error = $"request.kind is {kindName.GetString()}, not Pod: this webhook only mutates pods";
+            return false;
+        }
+
+        if (!request.TryGetProperty("object", out var obj) || obj.ValueKind != JsonValueKind.Object)
+        {
+            error = "request.object is missing or not an object; expected a Pod";
+            return false;
+        }
+
+        if (obj.TryGetProperty("kind", out var objectKind)
+            && (objectKind.ValueKind != JsonValueKind.String || !objectKind.ValueEquals("Pod")))
+        {
+            error = "request.object is not a Pod: this webhook only mutates pods";
+            return false;
+        }
+
+        if (!obj.TryGetProperty("spec", out var spec) || spec.ValueKind != JsonValueKind.Object)
+        {
+            error = "request.object has no spec object; expected a Pod";
+            return false;
+        }
+
+        obj.TryGetProperty("metadata", out var metadata);
+        var ns = String(request, "namespace");
+        if (ns.Length == 0)
+        {
+            ns = String(metadata, "namespace");
+        }
+
+        var name = String(metadata, "name");
+        if (name.Length == 0)
+        {
+            name = String(metadata, "generateName");
+        }
+
+        var serviceAccount = String(spec, "serviceAccountName");
+        pod = new PodRequest(
+            obj,
+            ns.Length == 0 ? "default" : ns,
+            name,
+            serviceAccount.Length == 0 ? WellKnown.DefaultServiceAccountName : serviceAccount);
+        error = "";
+        return true;
+    }
+
+    public AdmissionDecision Decide(PodIdentity? identity, MutationResult? mutation, string? reason) =>
+        new(Namespace, PodName, ServiceAccount, identity, mutation, reason);
+
+    private static string String(JsonElement parent, string name) =>
+        parent.ValueKind == JsonValueKind.Object
+        && parent.TryGetProperty(name, out var value)
+        && value.ValueKind == JsonValueKind.String
+            ? value.GetString() ?? ""
+            : "";
+}

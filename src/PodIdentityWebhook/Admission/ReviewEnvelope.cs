@@ -1,0 +1,74 @@
+using System.Text.Json;
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>The parts of an AdmissionReview the response must echo.</summary>
+internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, JsonElement Request)
+{
+    public static bool TryRead(JsonElement root, out ReviewEnvelope envelope, out string error)
+    {
+        envelope = default;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            error = $"an AdmissionReview must be a JSON object, not {Describe(root.ValueKind)}";
+            return false;
+        }
+
+        if (!root.TryGetProperty("apiVersion", out var apiVersion) || apiVersion.ValueKind != JsonValueKind.String)
+        {
+            error = "apiVersion is missing; expected admission.k8s.io/v1 or admission.k8s.io/v1beta1";
+            return false;
+        }
+
+        string version;
+        if (apiVersion.ValueEquals(WellKnown.AdmissionV1))
+        {
+            version = WellKnown.AdmissionV1;
+        }
+        else if (apiVersion.ValueEquals(WellKnown.AdmissionV1Beta1))
+        {
+            version = WellKnown.AdmissionV1Beta1;
+        }
+        else
+        {
+            error = "unsupported apiVersion; expected admission.k8s.io/v1 or admission.k8s.io/v1beta1";
+            return false;
+        }
+
+        if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
+            || !kind.ValueEquals(WellKnown.AdmissionReviewKind))
+        {
+            error = "kind must be AdmissionReview";
+            return false;
+        }
+
+        if (!root.TryGetProperty("request", out var request) || request.ValueKind != JsonValueKind.Object)
+        {
+            error = "request is missing or not an object";
+            return false;
+        }
+
+        if (!request.TryGetProperty("uid", out var uid) || uid.ValueKind != JsonValueKind.String
+            || uid.GetString() is not { Length: > 0 } uidText)
+        {
+            error = "request.uid is missing or empty";
+            return false;
+        }
+
+        envelope = new ReviewEnvelope(version, uidText, request);
+        error = "";
+        return true;
+    }
+
+    internal static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
+}
