@@ -1,0 +1,4 @@
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>A patch that cannot be applied.</summary>
+internal sealed class JsonPatchException(string message) : Exception(message);
