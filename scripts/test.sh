@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Builds the solution and runs every test suite, printing one summary line per suite and a
+# total "N passed, N failed" line. Fails when a suite fails, or runs no test at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+results="$(mktemp -d)"
+trap 'rm -rf "$results"' EXIT
+
+dotnet build PodIdentityWebhook.sln -c "$configuration" -nologo -v quiet
+
+status=0
+total_passed=0
+total_failed=0
+summary=()
+for project in tests/*/*.csproj; do
+  suite="$(basename "$project" .csproj)"
+  if ! dotnet test "$project" -c "$configuration" --no-build -nologo \
+      --logger "trx;LogFileName=$suite.trx" --logger "console;verbosity=minimal" \
+      --results-directory "$results"; then
+    status=1
+  fi
+  trx="$results/$suite.trx"
+  if [[ ! -f "$trx" ]]; then
+    summary+=("$suite: no results (the suite did not run)")
+    status=1
+    continue
+  fi
+  counters="$(grep -o '<Counters [^>]*>' "$trx")"
+  count() { sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p" <<<"$counters"; }
+  total="$(count total)"; passed="$(count passed)"; failed="$(count failed)"
+  skipped=$(( total - passed - failed ))
+  summary+=("$suite: $passed passed, $failed failed, $skipped skipped")
+  total_passed=$(( total_passed + passed ))
+  total_failed=$(( total_failed + failed ))
+  if (( total == 0 )); then
+    summary+=("$suite: ran zero tests; that is a failure")
+    status=1
+  fi
+  if (( failed > 0 )); then status=1; fi
+done
+
+echo
+printf '%s\n' "${summary[@]}"
+echo "$total_passed passed, $total_failed failed"
+exit "$status"

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging.Console;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Hosting;
+
+/// <summary>JSON lines when stdout is not a terminal (collected by the cluster), readable text otherwise.</summary>
+internal static class LoggingSetup
+{
+    public static ILoggingBuilder AddWebhookLogging(this ILoggingBuilder logging, WebhookOptions options)
+    {
+        logging.ClearProviders();
+        if (Console.IsOutputRedirected)
+        {
+            logging.AddJsonConsole(json =>
+            {
+                json.IncludeScopes = false;
+                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+                json.UseUtcTimestamp = true;
+            });
+        }
+        else
+        {
+            logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss ";
+                console.ColorBehavior = LoggerColorBehavior.Default;
+            });
+        }
+
+        // klog-style verbosity: 0-3 informational, 4-5 debug, 6+ trace.
+        logging.SetMinimumLevel(options.Verbosity switch
+        {
+            >= 6 => LogLevel.Trace,
+            >= 4 => LogLevel.Debug,
+            _ => LogLevel.Information,
+        });
+        logging.AddFilter("Microsoft.AspNetCore", options.Verbosity >= 6 ? LogLevel.Debug : LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        return logging;
+    }
+}
