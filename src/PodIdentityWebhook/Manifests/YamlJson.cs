@@ -1,0 +1,92 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace PodIdentityWebhook.Manifests;
+
+/// <summary>
+/// Converts Kubernetes YAML (or JSON, which is YAML) manifests to JSON nodes with the
+/// YAML 1.2 core schema: quoted scalars are strings, plain <c>true</c>/<c>false</c> are
+/// booleans, plain integers and floats are numbers, plain <c>null</c>/<c>~</c>/empty are null.
+/// </summary>
+internal static class YamlJson
+{
+    /// <summary>Every non-empty document of the stream, in order.</summary>
+    public static IReadOnlyList<JsonNode> ParseDocuments(string text)
+    {
+        var stream = new YamlStream();
+        using (var reader = new StringReader(text))
+        {
+            stream.Load(reader);
+        }
+
+        var documents = new List<JsonNode>();
+        foreach (var document in stream.Documents)
+        {
+            if (Convert(document.RootNode) is { } node)
+            {
+                documents.Add(node);
+            }
+        }
+
+        return documents;
+    }
+
+    public static JsonNode? Convert(YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => ConvertMapping(mapping),
+        YamlSequenceNode sequence => new JsonArray(sequence.Children.Select(Convert).ToArray()),
+        YamlScalarNode scalar => ConvertScalar(scalar),
+        _ => throw new YamlException(node.Start, node.End, "YAML aliases are not supported in manifests"),
+    };
+
+    private static JsonObject ConvertMapping(YamlMappingNode mapping)
+    {
+        var result = new JsonObject();
+        foreach (var (key, value) in mapping.Children)
+        {
+            if (key is not YamlScalarNode { Value: { } name })
+            {
+                throw new YamlException(key.Start, key.End, "mapping keys must be scalars");
+            }
+
+            result[name] = Convert(value);
+        }
+
+        return result;
+    }
+
+    private static JsonValue? ConvertScalar(YamlScalarNode scalar)
+    {
+        var value = scalar.Value ?? "";
+        if (scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any))
+        {
+            return JsonValue.Create(value);
+        }
+
+        switch (value)
+        {
+            case "" or "~" or "null" or "Null" or "NULL":
+                return null;
+            case "true" or "True" or "TRUE":
+                return JsonValue.Create(true);
+            case "false" or "False" or "FALSE":
+                return JsonValue.Create(false);
+        }
+
+        if (long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer))
+        {
+            return JsonValue.Create(integer);
+        }
+
+        if (value.Length > 0 && (char.IsAsciiDigit(value[0]) || value[0] is '-' or '+' or '.')
+            && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number)
+            && double.IsFinite(number))
+        {
+            return JsonValue.Create(number);
+        }
+
+        return JsonValue.Create(value);
+    }
+}
