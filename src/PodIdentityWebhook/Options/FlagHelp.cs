@@ -14,6 +14,8 @@ internal static class FlagHelp
 
         writer.WriteLine("Usage: PodIdentityWebhook [flags]");
         writer.WriteLine();
+        writer.WriteLine("Give values as --flag=value or --flag value (one dash works too); a bare boolean flag means true.");
+        writer.WriteLine();
         writer.WriteLine("Flags:");
         WriteFlags(writer, shown, width);
         if (extraFlags.Count > 0)
