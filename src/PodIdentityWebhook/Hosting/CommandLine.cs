@@ -32,11 +32,11 @@ internal static class CommandLine
             return 0;
         }
 
-        var positionals = parsed.Positionals;
-        if (positionals.Count > 0 && !ExplainCommand.IsRequested(parsed))
+        // The reference ignores stray arguments (pflag leaves "--logtostderr false" with a
+        // positional "false"), so existing Deployments must keep starting: warn, don't stop.
+        if (parsed.Positionals.Count > 0 && !ExplainCommand.IsRequested(parsed))
         {
-            error.WriteLine($"pod-identity-webhook: unexpected argument \"{positionals[0]}\"; the only subcommand is explain");
-            return 2;
+            error.WriteLine($"pod-identity-webhook: warning: ignoring arguments that are not flags: {string.Join(' ', parsed.Positionals)}");
         }
 
         foreach (var warning in parsed.Warnings)

@@ -10,7 +10,7 @@ internal static class WebhookHost
     public static async Task<WebApplication> BuildAsync(WebhookOptions options, CancellationToken cancellationToken)
     {
         var certificate = ServingCertificate.FromOptions(options);
-        var account = options.ComposeRoleArn ? await ReadAccountAsync(cancellationToken) : null;
+        var account = options.ComposeRoleArn ? await AccountInfo.ReadAsync(cancellationToken) : null;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.Logging.AddWebhookLogging(options);
@@ -33,19 +33,5 @@ internal static class WebhookHost
         app.MapAdmission();
         app.MapProbes();
         return app;
-    }
-
-    private static async Task<AwsAccountInfo> ReadAccountAsync(CancellationToken cancellationToken)
-    {
-        using var http = new HttpClient();
-        var client = new InstanceIdentityClient(http, InstanceIdentityClient.EndpointFromEnvironment());
-        try
-        {
-            return await client.GetAccountInfoAsync(cancellationToken);
-        }
-        catch (IdentitySourceException ex)
-        {
-            throw new StartupException(ex.Message);
-        }
     }
 }

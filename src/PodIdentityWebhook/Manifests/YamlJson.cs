@@ -119,10 +119,9 @@ internal static class YamlJson
             case null:
                 return new YamlScalarNode("null") { Style = ScalarStyle.Plain };
             default:
-                var element = node.GetValue<System.Text.Json.JsonElement>();
-                return element.ValueKind == System.Text.Json.JsonValueKind.String
-                    ? StringScalar(element.GetString() ?? "")
-                    : new YamlScalarNode(element.GetRawText()) { Style = ScalarStyle.Plain };
+                return node.GetValueKind() == System.Text.Json.JsonValueKind.String
+                    ? StringScalar(node.GetValue<string>())
+                    : new YamlScalarNode(node.ToJsonString()) { Style = ScalarStyle.Plain };
         }
     }
 
