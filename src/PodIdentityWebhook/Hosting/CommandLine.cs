@@ -19,10 +19,10 @@ internal static class CommandLine
 
         if (parsed.HelpRequested)
         {
-            output.WriteLine("Usage: pod-identity-webhook [flags]");
-            output.WriteLine("       pod-identity-webhook explain --pod FILE [--service-accounts-file FILE] [flags]");
-            output.WriteLine();
             FlagHelp.Write(output, ExplainCommand.Flags);
+            output.WriteLine();
+            output.WriteLine("Subcommand: explain --pod FILE [--service-accounts-file FILE] [--config-map FILE] [flags]");
+            output.WriteLine("  prints the pod as the webhook would mutate it, and per container what was injected or why not.");
             return 0;
         }
 
