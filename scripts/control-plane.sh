@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Provides a real Kubernetes control plane (kube-apiserver + etcd + kubectl) for the tests that
+# need one, and prints the folder that holds them (the envtest KUBEBUILDER_ASSETS convention).
+#
+# - KUBEBUILDER_ASSETS, or TEST_ASSET_KUBE_APISERVER / TEST_ASSET_ETCD, when set, win: nothing
+#   is built or installed.
+# - Otherwise etcd comes from Debian's etcd-server package and kube-apiserver v1.20.2 is built
+#   from Debian's kubernetes source package, once, into $CONTROL_PLANE_CACHE
+#   (default /var/cache/pod-identity-webhook/control-plane), outside the repo.
+#
+# Usage: scripts/control-plane.sh            # prints the assets folder on the last line
+set -euo pipefail
+
+log() { echo "control-plane: $*" >&2; }
+
+if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then
+  [[ -x "$KUBEBUILDER_ASSETS/kube-apiserver" && -x "$KUBEBUILDER_ASSETS/etcd" ]] \
+    || { log "KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS lacks kube-apiserver or etcd"; exit 1; }
+  echo "$KUBEBUILDER_ASSETS"; exit 0
+fi
+
+cache="${CONTROL_PLANE_CACHE:-/var/cache/pod-identity-webhook/control-plane}"
+bin="$cache/bin"
+mkdir -p "$bin"
+
+if [[ -n "${TEST_ASSET_KUBE_APISERVER:-}" && -n "${TEST_ASSET_ETCD:-}" ]]; then
+  ln -sf "$TEST_ASSET_KUBE_APISERVER" "$bin/kube-apiserver"
+  ln -sf "$TEST_ASSET_ETCD" "$bin/etcd"
+fi
+
+apt_updated=0
+apt_install() {
+  if (( apt_updated == 0 )); then apt-get update -qq >&2; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+}
+
+if [[ ! -x "$bin/etcd" ]]; then
+  command -v etcd >/dev/null || apt_install etcd-server
+  ln -sf "$(command -v etcd)" "$bin/etcd"
+fi
+
+if [[ ! -x "$bin/kubectl" ]]; then
+  command -v kubectl >/dev/null || apt_install kubernetes-client
+  ln -sf "$(command -v kubectl)" "$bin/kubectl"
+fi
+
+if [[ ! -x "$bin/kube-apiserver" ]]; then
+  log "building kube-apiserver from Debian's kubernetes source package (8-12 minutes cold)"
+  src_list=/etc/apt/sources.list.d/pod-identity-webhook-src.sources
+  if [[ ! -f "$src_list" ]] && ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
+      sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources > "$src_list"
+    else
+      sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/pod-identity-webhook-src.list
+    fi
+    apt_updated=0
+  fi
+  apt_install golang-go rsync golang-github-modern-go-reflect2-dev dpkg-dev make
+  work="$cache/build"
+  rm -rf "$work"; mkdir -p "$work"
+  (cd "$work" && apt-get source --download-only kubernetes >&2 && dpkg-source -x --no-check kubernetes_*.dsc tree >&2)
+  tree="$work/tree"
+  # The vendored reflect2 v1.0.1 crashes under Go >= 1.18 ("fatal error: fault" in map
+  # iteration as soon as a pod is created); Debian's v1.0.2 works.
+  rm -rf "$tree/vendor/github.com/modern-go/reflect2"
+  cp -r /usr/share/gocode/src/github.com/modern-go/reflect2 "$tree/vendor/github.com/modern-go/reflect2"
+  (cd "$tree" && KUBE_GIT_VERSION=v1.20.2 KUBE_GIT_TREE_STATE=clean make WHAT=cmd/kube-apiserver >&2)
+  cp "$tree/_output/local/bin/linux/$(dpkg --print-architecture)/kube-apiserver" "$bin/kube-apiserver.tmp"
+  mv "$bin/kube-apiserver.tmp" "$bin/kube-apiserver"
+  rm -rf "$work"
+  log "kube-apiserver built into $bin"
+fi
+
+"$bin/kube-apiserver" --version >&2
+echo "$bin"
