@@ -1,1 +1,26 @@
-Console.WriteLine("hi");
+using PodIdentityWebhook.Explain;
+using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Options;
+
+var parsed = FlagParser.Parse(args, ExplainCommand.Flags);
+if (CommandLine.EarlyExit(parsed, Console.Out, Console.Error) is { } exitCode)
+{
+    return exitCode;
+}
+
+if (ExplainCommand.IsRequested(parsed))
+{
+    return await ExplainCommand.RunAsync(parsed, Console.Out, Console.Error, CancellationToken.None);
+}
+
+try
+{
+    var app = await WebhookHost.BuildAsync(parsed.Options!, CancellationToken.None);
+    await app.RunAsync();
+    return 0;
+}
+catch (StartupException ex)
+{
+    await Console.Error.WriteLineAsync($"pod-identity-webhook: {ex.Message}");
+    return 1;
+}

@@ -2,19 +2,15 @@ using PodIdentityWebhook.Identity;
 
 namespace PodIdentityWebhook.Hosting;
 
-/// <summary>Ready once every identity source has synced and a serving certificate is loaded.</summary>
+/// <summary>
+/// Ready once every identity source has synced. The serving certificate is loaded before the
+/// listener opens (startup stops without one), so it needs no check here.
+/// </summary>
 internal sealed class Readiness(IServiceAccountSource serviceAccounts, IConfigMapSource configMap)
 {
-    public volatile bool CertificateLoaded;
-
     /// <summary>Null when ready, else what is still missing.</summary>
     public string? NotReadyReason()
     {
-        if (!CertificateLoaded)
-        {
-            return "no serving certificate loaded";
-        }
-
         if (!serviceAccounts.HasSynced)
         {
             return "ServiceAccount cache not synced";

@@ -89,4 +89,47 @@ internal static class YamlJson
 
         return JsonValue.Create(value);
     }
+
+    /// <summary>Writes <paramref name="node"/> as block YAML; strings that would read back as another type are quoted.</summary>
+    public static string ToYaml(JsonNode? node)
+    {
+        var stream = new YamlStream(new YamlDocument(ToYamlNode(node)));
+        using var writer = new StringWriter(CultureInfo.InvariantCulture);
+        stream.Save(writer, assignAnchors: false);
+        var text = writer.ToString();
+
+        // YamlStream ends every document with an explicit "..." marker; manifests do not.
+        return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    private static YamlNode ToYamlNode(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var mapping = new YamlMappingNode();
+                foreach (var (key, value) in obj)
+                {
+                    mapping.Add(StringScalar(key), ToYamlNode(value));
+                }
+
+                return mapping;
+            case JsonArray array:
+                return new YamlSequenceNode(array.Select(ToYamlNode));
+            case null:
+                return new YamlScalarNode("null") { Style = ScalarStyle.Plain };
+            default:
+                return node.GetValueKind() == System.Text.Json.JsonValueKind.String
+                    ? StringScalar(node.GetValue<string>())
+                    : new YamlScalarNode(node.ToJsonString()) { Style = ScalarStyle.Plain };
+        }
+    }
+
+    private static YamlScalarNode StringScalar(string value)
+    {
+        var plain = new YamlScalarNode(value) { Style = ScalarStyle.Plain };
+        var readsBackAsString = value.Length > 0 && ConvertScalar(plain) is { } parsed
+            && parsed.GetValueKind() == System.Text.Json.JsonValueKind.String;
+        return readsBackAsString ? new YamlScalarNode(value) : new YamlScalarNode(value) { Style = ScalarStyle.DoubleQuoted };
+    }
 }

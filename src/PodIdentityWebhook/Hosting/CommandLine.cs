@@ -1,0 +1,54 @@
+using System.Reflection;
+using PodIdentityWebhook.Explain;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Hosting;
+
+/// <summary>What happens before any service starts: errors, --help, --version, warnings.</summary>
+internal static class CommandLine
+{
+    /// <summary>The exit code when the process must stop now, else null (run the webhook or a subcommand).</summary>
+    public static int? EarlyExit(FlagParseResult parsed, TextWriter output, TextWriter error)
+    {
+        if (parsed.Error is { } message)
+        {
+            error.WriteLine($"pod-identity-webhook: {message}");
+            error.WriteLine("Run with --help to list the flags.");
+            return 2;
+        }
+
+        if (parsed.HelpRequested)
+        {
+            output.WriteLine("Usage: pod-identity-webhook [flags]");
+            output.WriteLine("       pod-identity-webhook explain --pod FILE [--service-accounts-file FILE] [flags]");
+            output.WriteLine();
+            FlagHelp.Write(output, ExplainCommand.Flags);
+            return 0;
+        }
+
+        if (parsed.VersionRequested)
+        {
+            output.WriteLine($"pod-identity-webhook {Version}");
+            return 0;
+        }
+
+        // The reference ignores stray arguments (pflag leaves "--logtostderr false" with a
+        // positional "false"), so existing Deployments must keep starting: warn, don't stop.
+        if (parsed.Positionals.Count > 0 && !ExplainCommand.IsRequested(parsed))
+        {
+            error.WriteLine($"pod-identity-webhook: warning: ignoring arguments that are not flags: {string.Join(' ', parsed.Positionals)}");
+        }
+
+        foreach (var warning in parsed.Warnings)
+        {
+            error.WriteLine($"pod-identity-webhook: warning: {warning}");
+        }
+
+        return null;
+    }
+
+    public static string Version =>
+        typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(CommandLine).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+}

@@ -1,0 +1,90 @@
+using System.Collections.Frozen;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>
+/// An immutable snapshot of the <c>pod-identity-webhook</c> ConfigMap table, values already
+/// defaulted from the flags. <see cref="Empty"/> stands in when --watch-config-map is off.
+/// </summary>
+internal sealed class ConfigMapEntries : IConfigMapSource
+{
+    private readonly FrozenDictionary<(string Namespace, string Name), ConfigMapEntry> _entries;
+
+    private ConfigMapEntries(FrozenDictionary<(string, string), ConfigMapEntry> entries) => _entries = entries;
+
+    public static ConfigMapEntries Empty { get; } = new(FrozenDictionary<(string, string), ConfigMapEntry>.Empty);
+
+    /// <summary>A snapshot is complete by construction.</summary>
+    public bool HasSynced => true;
+
+    public int Count => _entries.Count;
+
+    public ConfigMapEntry? Find(string @namespace, string name) =>
+        _entries.GetValueOrDefault((@namespace, name)) ?? _entries.GetValueOrDefault((WellKnown.AnyNamespace, name));
+
+    /// <summary>
+    /// Parses the ConfigMap's <c>config</c> value: <c>{"ns/sa": {"RoleARN": …, "Audience": …,
+    /// "UseRegionalSTS": …, "TokenExpiration": …}}</c>, keys matched without regard to case.
+    /// Null or blank means no entries. False with <paramref name="error"/> when it is not that
+    /// JSON; the caller keeps what it had.
+    /// </summary>
+    public static bool TryParse(
+        string? configJson,
+        WebhookOptions options,
+        [NotNullWhen(true)] out ConfigMapEntries? entries,
+        [NotNullWhen(false)] out string? error)
+    {
+        entries = null;
+        error = null;
+        if (string.IsNullOrWhiteSpace(configJson))
+        {
+            entries = Empty;
+            return true;
+        }
+
+        Dictionary<string, ConfigMapEntryJson?>? table;
+        try
+        {
+            table = JsonSerializer.Deserialize(configJson, IdentityJsonContext.Default.DictionaryStringConfigMapEntryJson);
+        }
+        catch (JsonException ex)
+        {
+            error = ex.Message;
+            return false;
+        }
+
+        if (table is null || table.Count == 0)
+        {
+            entries = Empty;
+            return true;
+        }
+
+        var defaultExpiration = Math.Max(options.TokenExpiration, WellKnown.MinTokenExpiration);
+        var result = new Dictionary<(string, string), ConfigMapEntry>(table.Count);
+        foreach (var (key, value) in table)
+        {
+            var slash = key.IndexOf('/', StringComparison.Ordinal);
+            if (value is null || slash <= 0 || slash == key.Length - 1)
+            {
+                // The reference needs "namespace/name" too; other keys can never match a pod.
+                continue;
+            }
+
+            var expiration = value.TokenExpiration is null or 0
+                ? defaultExpiration
+                : Math.Max(value.TokenExpiration.Value, WellKnown.MinTokenExpiration);
+            result[(key[..slash], key[(slash + 1)..])] = new ConfigMapEntry(
+                value.RoleArn ?? "",
+                string.IsNullOrEmpty(value.Audience) ? options.TokenAudience : value.Audience,
+                value.UseRegionalSts ?? options.StsRegionalEndpoint,
+                expiration);
+        }
+
+        entries = new ConfigMapEntries(result.ToFrozenDictionary());
+        return true;
+    }
+}

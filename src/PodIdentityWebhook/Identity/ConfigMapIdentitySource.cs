@@ -1,0 +1,51 @@
+using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>
+/// The live ConfigMap table (--watch-config-map). The ConfigMap watch calls
+/// <see cref="Update"/> with each version of the <c>config</c> value; lookups read the
+/// current immutable snapshot.
+/// </summary>
+internal sealed partial class ConfigMapIdentitySource(WebhookOptions options, ILogger<ConfigMapIdentitySource> logger) : IConfigMapSource
+{
+    private ConfigMapEntries _entries = ConfigMapEntries.Empty;
+    private long _version;
+
+    /// <summary>True once the ConfigMap has been seen (or seen to be absent).</summary>
+    public bool HasSynced => Volatile.Read(ref _version) > 0;
+
+    /// <summary>Number of versions that took effect.</summary>
+    public long Version => Volatile.Read(ref _version);
+
+    public int Count => Volatile.Read(ref _entries).Count;
+
+    public ConfigMapEntry? Find(string @namespace, string name) => Volatile.Read(ref _entries).Find(@namespace, name);
+
+    /// <summary>
+    /// Applies a new <c>config</c> value; null means the ConfigMap (or its key) is gone, so no
+    /// entries apply. A value that does not parse is logged and the previous table kept.
+    /// </summary>
+    /// <returns>Whether the new value took effect.</returns>
+    public bool Update(string? configJson)
+    {
+        if (!ConfigMapEntries.TryParse(configJson, options, out var entries, out var error))
+        {
+            LogParseFailed(logger, WellKnown.ConfigMapName, WellKnown.ConfigMapKey, error, Count);
+            return false;
+        }
+
+        Volatile.Write(ref _entries, entries);
+        Interlocked.Increment(ref _version);
+        LogUpdated(logger, WellKnown.ConfigMapName, entries.Count);
+        return true;
+    }
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "ConfigMap {ConfigMap} now holds {Count} identities")]
+    private static partial void LogUpdated(ILogger logger, string configMap, int count);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Error,
+        Message = "ConfigMap {ConfigMap} key {Key} is not valid JSON ({Error}); keeping the {Count} identities loaded before")]
+    private static partial void LogParseFailed(ILogger logger, string configMap, string key, string error, int count);
+}

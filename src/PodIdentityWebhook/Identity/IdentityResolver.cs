@@ -1,0 +1,81 @@
+using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>
+/// The reference's precedence: the container-credentials file, then a ServiceAccount with a
+/// role-arn annotation, then the ConfigMap (<c>ns/sa</c>, then <c>*/sa</c>). Sources that are
+/// not configured are passed as their empty forms (<see cref="ConfigMapEntries.Empty"/>,
+/// <see cref="ContainerCredentialsIdentities.Empty"/>).
+/// </summary>
+internal sealed class IdentityResolver(
+    WebhookOptions options,
+    IServiceAccountSource serviceAccounts,
+    IConfigMapSource configMap,
+    IContainerCredentialsSource containerCredentials) : IIdentityResolver
+{
+    private const string ContainerCredentialsSource = "container-credentials file";
+
+    private readonly string _annotationSource = $"ServiceAccount annotation {options.AnnotationPrefix}/{WellKnown.RoleArnAnnotation}";
+    private readonly string _noRoleSuffix = $" has no {options.AnnotationPrefix}/{WellKnown.RoleArnAnnotation} annotation and no ConfigMap entry";
+
+    public ValueTask<IdentityResolution> ResolveAsync(string @namespace, string serviceAccount, CancellationToken cancellationToken)
+    {
+        // Seam for the cache-miss lookup: when the ServiceAccount is unknown and
+        // --service-account-lookup-grace-period > 0, wait (bounded) for the API GET here
+        // before resolving. Until then every lookup completes synchronously.
+        var account = serviceAccounts.Find(@namespace, serviceAccount);
+        return new ValueTask<IdentityResolution>(Resolve(@namespace, serviceAccount, account));
+    }
+
+    /// <summary>Resolution given what is known about the ServiceAccount (null when unknown).</summary>
+    public IdentityResolution Resolve(string @namespace, string serviceAccount, ServiceAccountIdentity? account)
+    {
+        var found = account is not null;
+        if (containerCredentials.Contains(@namespace, serviceAccount))
+        {
+            bool regionalSts;
+            long expiration;
+            if (account is not null)
+            {
+                (regionalSts, expiration) = (account.UseRegionalSts, account.TokenExpiration);
+            }
+            else if (configMap.Find(@namespace, serviceAccount) is { } entry)
+            {
+                (regionalSts, expiration) = (entry.UseRegionalSts, entry.TokenExpiration);
+            }
+            else
+            {
+                (regionalSts, expiration) = (false, WellKnown.DefaultTokenExpiration);
+            }
+
+            var identity = new PodIdentity(IdentityMode.ContainerCredentials, null, options.ContainerCredentialsAudience,
+                regionalSts, expiration, ContainerCredentialsSource);
+            return new IdentityResolution(identity, null, found);
+        }
+
+        if (account is { RoleArn: { } roleArn })
+        {
+            var identity = new PodIdentity(IdentityMode.WebIdentity, roleArn, account.Audience, account.UseRegionalSts,
+                account.TokenExpiration, _annotationSource);
+            return new IdentityResolution(identity, null, true);
+        }
+
+        if (configMap.Find(@namespace, serviceAccount) is { RoleArn.Length: > 0 } configEntry)
+        {
+            // Find falls back to */sa; the same instance coming back for "*" tells which key matched.
+            var key = ReferenceEquals(configMap.Find(WellKnown.AnyNamespace, serviceAccount), configEntry)
+                ? WellKnown.AnyNamespace + "/" + serviceAccount
+                : @namespace + "/" + serviceAccount;
+            var identity = new PodIdentity(IdentityMode.WebIdentity, configEntry.RoleArn, configEntry.Audience,
+                configEntry.UseRegionalSts, configEntry.TokenExpiration, "ConfigMap entry " + key);
+            return new IdentityResolution(identity, null, found);
+        }
+
+        var reason = found
+            ? "ServiceAccount " + @namespace + "/" + serviceAccount + _noRoleSuffix
+            : "ServiceAccount " + @namespace + "/" + serviceAccount + " not found";
+        return new IdentityResolution(null, reason, found);
+    }
+}

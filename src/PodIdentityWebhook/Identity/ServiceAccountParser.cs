@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>
+/// Turns a ServiceAccount's annotations into the small <see cref="ServiceAccountIdentity"/>
+/// the cache keeps, with the reference's defaults and tolerances. Shared by every
+/// ServiceAccount source (file, API watch) so they cannot disagree.
+/// </summary>
+internal sealed partial class ServiceAccountParser
+{
+    private readonly WebhookOptions _options;
+    private readonly ILogger<ServiceAccountParser> _logger;
+    private readonly string _roleArnKey;
+    private readonly string _audienceKey;
+    private readonly string _regionalStsKey;
+    private readonly string _tokenExpirationKey;
+    private readonly string? _composedArnPrefix;
+
+    /// <param name="account">When set (--compose-role-arn), role names are expanded to full ARNs.</param>
+    public ServiceAccountParser(WebhookOptions options, ILogger<ServiceAccountParser> logger, AwsAccountInfo? account = null)
+    {
+        _options = options;
+        _logger = logger;
+        var prefix = options.AnnotationPrefix + "/";
+        _roleArnKey = prefix + WellKnown.RoleArnAnnotation;
+        _audienceKey = prefix + WellKnown.AudienceAnnotation;
+        _regionalStsKey = prefix + WellKnown.StsRegionalEndpointsAnnotation;
+        _tokenExpirationKey = prefix + WellKnown.TokenExpirationAnnotation;
+        _composedArnPrefix = account is null ? null : $"arn:{account.Partition}:iam::{account.AccountId}:role/";
+    }
+
+    public ServiceAccountIdentity Parse(
+        string @namespace,
+        string name,
+        string? resourceVersion,
+        IReadOnlyDictionary<string, string>? annotations)
+    {
+        string? roleArn = null;
+        // The flag strings are reused, not copied: 100k ServiceAccounts share one audience.
+        var audience = _options.TokenAudience;
+        var regionalSts = _options.StsRegionalEndpoint;
+        var tokenExpiration = Math.Max(_options.TokenExpiration, WellKnown.MinTokenExpiration);
+
+        if (annotations is not null && annotations.Count > 0)
+        {
+            if (annotations.TryGetValue(_roleArnKey, out var arn) && arn.Length > 0)
+            {
+                roleArn = ComposeRoleArn(@namespace, name, arn);
+            }
+
+            if (annotations.TryGetValue(_audienceKey, out var audienceValue))
+            {
+                // The reference takes a present annotation as is, even empty.
+                audience = string.Equals(audienceValue, _options.TokenAudience, StringComparison.Ordinal)
+                    ? _options.TokenAudience
+                    : audienceValue;
+            }
+
+            if (annotations.TryGetValue(_regionalStsKey, out var regionalValue))
+            {
+                if (TryParseGoBool(regionalValue, out var parsed))
+                {
+                    regionalSts = parsed;
+                }
+                else
+                {
+                    LogInvalidRegionalSts(_logger, @namespace, name, _regionalStsKey, regionalValue, regionalSts);
+                }
+            }
+
+            if (annotations.TryGetValue(_tokenExpirationKey, out var expirationValue))
+            {
+                if (TryParseGoInt64(expirationValue, out var parsed))
+                {
+                    tokenExpiration = Math.Max(parsed, WellKnown.MinTokenExpiration);
+                }
+                else
+                {
+                    LogInvalidTokenExpiration(_logger, @namespace, name, _tokenExpirationKey, expirationValue, tokenExpiration);
+                }
+            }
+        }
+
+        return new ServiceAccountIdentity(@namespace, name, resourceVersion, roleArn, audience, regionalSts, tokenExpiration);
+    }
+
+    /// <summary>Go's <c>strconv.ParseBool</c>: exactly these spellings, nothing else.</summary>
+    public static bool TryParseGoBool(string value, out bool result)
+    {
+        switch (value)
+        {
+            case "1" or "t" or "T" or "TRUE" or "true" or "True":
+                result = true;
+                return true;
+            case "0" or "f" or "F" or "FALSE" or "false" or "False":
+                result = false;
+                return true;
+            default:
+                result = false;
+                return false;
+        }
+    }
+
+    /// <summary>Go's <c>strconv.ParseInt(s, 10, 64)</c>: optional sign, digits, no spaces.</summary>
+    public static bool TryParseGoInt64(string value, out long result) =>
+        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result);
+
+    private string ComposeRoleArn(string @namespace, string name, string value)
+    {
+        var arn = _composedArnPrefix is not null && !value.Contains("arn:", StringComparison.Ordinal)
+            ? _composedArnPrefix + value
+            : value;
+        if (!RoleArnPattern().IsMatch(arn))
+        {
+            LogInvalidRoleArn(_logger, @namespace, name, arn);
+        }
+
+        return arn;
+    }
+
+    // The reference's pattern, with Go's ASCII-only \w and \d spelled out and \z for Go's $.
+    [GeneratedRegex(@"^arn:aws[a-z0-9-]*:iam::[0-9]{12}:role/[A-Za-z0-9_\-/.@+=,]+\z", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleArnPattern();
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Warning,
+        Message = "ServiceAccount {Namespace}/{Name}: role ARN {RoleArn} does not look like arn:aws…:iam::<account>:role/<name>; using it anyway")]
+    private static partial void LogInvalidRoleArn(ILogger logger, string @namespace, string name, string roleArn);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning,
+        Message = "ServiceAccount {Namespace}/{Name}: annotation {Annotation} value {Value} is not a boolean; using {Default}")]
+    private static partial void LogInvalidRegionalSts(ILogger logger, string @namespace, string name, string annotation, string value, bool @default);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning,
+        Message = "ServiceAccount {Namespace}/{Name}: annotation {Annotation} value {Value} is not an integer; using {Default} seconds")]
+    private static partial void LogInvalidTokenExpiration(ILogger logger, string @namespace, string name, string annotation, string value, long @default);
+}

@@ -1,0 +1,233 @@
+
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>
+/// Follows one file and hands its bytes to a callback whenever they change (null when the
+/// file is missing). A directory watcher gives prompt notice; a poll of the resolved path,
+/// size and write time is the fallback, because watchers miss the symlink swap a mounted
+/// ConfigMap or Secret does (<c>..data</c> re-pointed to a new <c>..timestamp</c> directory)
+/// and do not work on every file system. The callback runs on one background loop, never
+/// concurrently with itself.
+/// </summary>
+internal sealed partial class WatchedFile : IDisposable
+{
+    /// <summary>Default poll interval of the fallback.</summary>
+    public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(2);
+
+    // Writers often truncate then write; a short pause after an event lets them finish.
+    private static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(50);
+
+    private readonly string _path;
+    private readonly string _directory;
+    private readonly Action<byte[]?> _onChange;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _pollInterval;
+    private readonly bool _watchDirectory;
+    private readonly SemaphoreSlim _changed = new(0, 1);
+    private readonly CancellationTokenSource _stop = new();
+    private FileSystemWatcher? _watcher;
+    private FileStamp? _lastStamp;
+    private byte[]? _lastContent;
+    private Task? _loop;
+
+    /// <param name="path">The file; it may be a symlink, and may not exist yet.</param>
+    /// <param name="onChange">Receives the new bytes, or null when the file is gone.</param>
+    /// <param name="pollInterval">Fallback poll interval; <see cref="DefaultPollInterval"/> when null.</param>
+    /// <param name="watchDirectory">False relies on polling alone (tests of the fallback).</param>
+    public WatchedFile(string path, Action<byte[]?> onChange, ILogger logger, TimeSpan? pollInterval = null, bool watchDirectory = true)
+    {
+        _path = Path.GetFullPath(path);
+        _directory = Path.GetDirectoryName(_path) ?? _path;
+        _onChange = onChange;
+        _logger = logger;
+        _pollInterval = pollInterval ?? DefaultPollInterval;
+        _watchDirectory = watchDirectory;
+    }
+
+    public string FullPath => _path;
+
+    /// <summary>
+    /// Reads the file and calls the callback on the calling thread, so the caller can refuse
+    /// to start on what it gets (the exception propagates and nothing is watched); then
+    /// follows changes in the background.
+    /// </summary>
+    public void Start()
+    {
+        if (_loop is not null)
+        {
+            throw new InvalidOperationException("Already started.");
+        }
+
+        var stamp = FileStamp.Of(_path);
+        var content = ReadOrNull();
+        _onChange(content);
+        _lastStamp = stamp;
+        _lastContent = content;
+        TryStartWatcher();
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    public void Dispose()
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        _stop.Cancel();
+        _watcher?.Dispose();
+        try
+        {
+            _loop?.Wait(TimeSpan.FromSeconds(5));
+        }
+        catch (AggregateException)
+        {
+            // The loop logs its own failures; disposal must not throw.
+        }
+
+        _stop.Dispose();
+        _changed.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                var notified = await _changed.WaitAsync(_pollInterval, cancellationToken);
+                if (notified)
+                {
+                    await Task.Delay(SettleDelay, cancellationToken);
+                }
+
+                TryStartWatcher();
+                Check(force: notified);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                LogCheckFailed(_logger, _path, ex);
+            }
+        }
+    }
+
+    private void Check(bool force)
+    {
+        var stamp = FileStamp.Of(_path);
+        if (!force && stamp == _lastStamp)
+        {
+            return;
+        }
+
+        byte[]? content;
+        try
+        {
+            content = ReadOrNull();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Leave the stamp alone so the next poll tries again.
+            LogReadFailed(_logger, _path, ex);
+            return;
+        }
+
+        _lastStamp = stamp;
+        if (SameContent(content, _lastContent))
+        {
+            return;
+        }
+
+        _lastContent = content;
+        _onChange(content);
+    }
+
+    private byte[]? ReadOrNull()
+    {
+        try
+        {
+            return File.ReadAllBytes(_path);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static bool SameContent(byte[]? a, byte[]? b) =>
+        a is null ? b is null : b is not null && a.AsSpan().SequenceEqual(b);
+
+    private void TryStartWatcher()
+    {
+        if (!_watchDirectory || _watcher is not null || !Directory.Exists(_directory))
+        {
+            return;
+        }
+
+        try
+        {
+            // The whole directory, not just the file: a symlink swap renames ..data, and an
+            // editor or kubectl cp replaces the file by renaming a temporary one over it.
+            var watcher = new FileSystemWatcher(_directory)
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite
+                    | NotifyFilters.Size | NotifyFilters.CreationTime,
+                IncludeSubdirectories = false,
+            };
+            watcher.Changed += (_, _) => Signal();
+            watcher.Created += (_, _) => Signal();
+            watcher.Deleted += (_, _) => Signal();
+            watcher.Renamed += (_, _) => Signal();
+            watcher.Error += (_, e) =>
+            {
+                LogWatcherFailed(_logger, _directory, e.GetException());
+                Signal();
+            };
+            watcher.EnableRaisingEvents = true;
+            if (_stop.IsCancellationRequested)
+            {
+                // Dispose ran while this was being set up; do not leak the watcher.
+                watcher.Dispose();
+                return;
+            }
+
+            _watcher = watcher;
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or PlatformNotSupportedException)
+        {
+            // Polling still covers it (inotify limits, unsupported file systems).
+            LogWatcherFailed(_logger, _directory, ex);
+        }
+    }
+
+    private void Signal()
+    {
+        try
+        {
+            if (_changed.CurrentCount == 0)
+            {
+                _changed.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled; one check covers both events.
+        }
+        catch (ObjectDisposedException)
+        {
+            // An event raced with Dispose.
+        }
+    }
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Could not read {Path}; will retry")]
+    private static partial void LogReadFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Watching directory {Directory} failed; relying on polling")]
+    private static partial void LogWatcherFailed(ILogger logger, string directory, Exception exception);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Error, Message = "Checking {Path} for changes failed")]
+    private static partial void LogCheckFailed(ILogger logger, string path, Exception exception);
+}

@@ -1,0 +1,83 @@
+using System.Collections.Concurrent;
+using System.Text;
+using PodIdentityWebhook.Identity;
+
+namespace PodIdentityWebhook.Tests.Identity;
+
+public sealed class WatchedFileTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public void Start_hands_over_the_current_content_on_the_calling_thread()
+    {
+        var path = _directory.Write("f.txt", "one");
+        string? seen = null;
+        var thread = -1;
+        using var file = new WatchedFile(path, bytes =>
+        {
+            seen = bytes is null ? null : Encoding.UTF8.GetString(bytes);
+            thread = Environment.CurrentManagedThreadId;
+        }, new ListLogger<WatchedFile>());
+
+        file.Start();
+
+        Assert.Equal("one", seen);
+        Assert.Equal(Environment.CurrentManagedThreadId, thread);
+    }
+
+    [Fact]
+    public void Exception_from_the_first_callback_propagates()
+    {
+        using var file = new WatchedFile(_directory.File("absent"), _ => throw new InvalidOperationException("no"), new ListLogger<WatchedFile>());
+
+        Assert.Throws<InvalidOperationException>(file.Start);
+    }
+
+    [Fact]
+    public async Task Polling_alone_sees_a_symlink_swap_and_reports_each_content_once()
+    {
+        var volume = new ConfigMapVolume(_directory.Path);
+        var path = volume.Publish("key", "aaaa");
+        var seen = new ConcurrentQueue<string?>();
+        using var file = new WatchedFile(path, bytes => seen.Enqueue(bytes is null ? null : Encoding.UTF8.GetString(bytes)),
+            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), watchDirectory: false);
+        file.Start();
+
+        volume.Publish("key", "bbbb");
+        await Eventually.TrueAsync(() => seen.Contains("bbbb"), "the swapped content");
+        volume.Publish("key", "bbbb");
+        volume.Publish("key", "cccc");
+        await Eventually.TrueAsync(() => seen.Contains("cccc"), "the next content");
+
+        Assert.Equal(["aaaa", "bbbb", "cccc"], seen);
+    }
+
+    [Fact]
+    public void Real_path_follows_every_symlink_in_the_chain()
+    {
+        var volume = new ConfigMapVolume(_directory.Path);
+        var path = volume.Publish("key", "x");
+        var first = FileStamp.ResolveRealPath(path);
+        volume.Publish("key", "y");
+        var second = FileStamp.ResolveRealPath(path);
+
+        var directory = FileStamp.ResolveRealPath(_directory.Path)!;
+        Assert.Equal(Path.Combine(directory, "..2026_01", "key"), first);
+        Assert.Equal(Path.Combine(directory, "..2026_02", "key"), second);
+    }
+
+    [Fact]
+    public void Symlink_loop_has_no_stamp()
+    {
+        var a = _directory.File("a");
+        var b = _directory.File("b");
+        File.CreateSymbolicLink(a, b);
+        File.CreateSymbolicLink(b, a);
+
+        Assert.Null(FileStamp.ResolveRealPath(a));
+        Assert.Null(FileStamp.Of(a));
+    }
+}

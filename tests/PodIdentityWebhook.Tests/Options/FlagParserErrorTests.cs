@@ -1,0 +1,79 @@
+namespace PodIdentityWebhook.Tests.Options;
+
+public class FlagParserErrorTests
+{
+    [Theory]
+    [InlineData("--port=abc", "invalid value \"abc\" for flag --port: must be an integer between 0 and 65535")]
+    [InlineData("--port=65536", "invalid value \"65536\" for flag --port: must be an integer between 0 and 65535")]
+    [InlineData("--port=-1", "invalid value \"-1\" for flag --port: must be an integer between 0 and 65535")]
+    [InlineData("--port=", "invalid value \"\" for flag --port: must be an integer between 0 and 65535")]
+    [InlineData("-metrics-port=1.5", "invalid value \"1.5\" for flag --metrics-port: must be an integer between 0 and 65535")]
+    [InlineData("--token-expiration=abc", "invalid value \"abc\" for flag --token-expiration: must be an integer")]
+    [InlineData("--token-expiration=3600s", "invalid value \"3600s\" for flag --token-expiration: must be an integer")]
+    [InlineData("--tls-min-version=1.4", "invalid value \"1.4\" for flag --tls-min-version: must be one of 1.0, 1.1, 1.2, 1.3, VersionTLS10, VersionTLS11, VersionTLS12, VersionTLS13")]
+    [InlineData("--tls-min-version=tls1.2", "invalid value \"tls1.2\" for flag --tls-min-version: must be one of 1.0, 1.1, 1.2, 1.3, VersionTLS10, VersionTLS11, VersionTLS12, VersionTLS13")]
+    [InlineData("--annotation-prefix=", "invalid value \"\" for flag --annotation-prefix: must not be empty")]
+    [InlineData("--service-account-lookup-grace-period=-1s", "invalid value \"-1s\" for flag --service-account-lookup-grace-period: must be a non-negative Go duration such as 100ms, 30s or 1m30s")]
+    [InlineData("--service-account-lookup-grace-period=5", "invalid value \"5\" for flag --service-account-lookup-grace-period: must be a non-negative Go duration such as 100ms, 30s or 1m30s")]
+    [InlineData("--resync-period=abc", "invalid value \"abc\" for flag --resync-period: must be a non-negative Go duration such as 100ms, 30s or 1m30s")]
+    [InlineData("--container-credentials-full-uri=/v1/credentials", "invalid value \"/v1/credentials\" for flag --container-credentials-full-uri: must be an absolute http or https URI")]
+    [InlineData("--container-credentials-full-uri=ftp://169.254.170.23/", "invalid value \"ftp://169.254.170.23/\" for flag --container-credentials-full-uri: must be an absolute http or https URI")]
+    [InlineData("--container-credentials-full-uri=", "invalid value \"\" for flag --container-credentials-full-uri: must be an absolute http or https URI")]
+    [InlineData("--v=-1", "invalid value \"-1\" for flag --v: must be an integer 0 or greater")]
+    [InlineData("-v=x", "invalid value \"x\" for flag --v: must be an integer 0 or greater")]
+    [InlineData("--in-cluster=maybe", "invalid value \"maybe\" for flag --in-cluster: must be a boolean (true or false)")]
+    [InlineData("--watch-config-map=yes", "invalid value \"yes\" for flag --watch-config-map: must be a boolean (true or false)")]
+    [InlineData("--version=2", "invalid value \"2\" for flag --version: must be a boolean (true or false)")]
+    public void Bad_value_error_names_the_flag_and_the_rule(string arg, string expected) =>
+        Assert.Equal(expected, Flags.Error(arg));
+
+    [Theory]
+    [InlineData("--in-cluster")]
+    [InlineData("--in-cluster=true")]
+    [InlineData("-in-cluster=1")]
+    public void In_cluster_true_is_an_error_pointing_to_mounted_certificates(string arg)
+    {
+        var error = Flags.Error(arg);
+
+        Assert.StartsWith("--in-cluster=true", error, StringComparison.Ordinal);
+        Assert.Contains("CertificateSigningRequest", error, StringComparison.Ordinal);
+        Assert.Contains("--tls-cert", error, StringComparison.Ordinal);
+        Assert.Contains("--tls-key", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void In_cluster_set_then_unset_is_accepted() => Assert.False(Flags.Ok("--in-cluster", "--in-cluster=false").InCluster);
+
+    [Theory]
+    [InlineData("--foo", "unknown flag: --foo")]
+    [InlineData("--foo=1", "unknown flag: --foo")]
+    [InlineData("-foo", "unknown flag: -foo")]
+    [InlineData("--Port=1", "unknown flag: --Port")]
+    [InlineData("--pod=x", "unknown flag: --pod")]
+    [InlineData("--vv", "unknown flag: --vv")]
+    public void Unknown_flag_is_an_error_naming_it(string arg, string expected) => Assert.Equal(expected, Flags.Error(arg));
+
+    [Theory]
+    [InlineData("--port", "flag needs an argument: --port")]
+    [InlineData("-kubeconfig", "flag needs an argument: --kubeconfig")]
+    [InlineData("--resync-period", "flag needs an argument: --resync-period")]
+    [InlineData("-v", "flag needs an argument: --v")]
+    [InlineData("--log_dir", "flag needs an argument: --log_dir")]
+    public void Value_flag_at_the_end_without_value_is_an_error_naming_it(string arg, string expected) =>
+        Assert.Equal(expected, Flags.Error("--watch-config-map", arg));
+
+    [Theory]
+    [InlineData("---port=1")]
+    [InlineData("--=1")]
+    [InlineData("-=1")]
+    public void Malformed_flag_is_a_syntax_error(string arg) => Assert.Equal($"bad flag syntax: {arg}", Flags.Error(arg));
+
+    [Fact]
+    public void Value_flag_followed_by_another_flag_takes_it_as_a_bad_value() =>
+        Assert.Equal(
+            "invalid value \"--metrics-port\" for flag --port: must be an integer between 0 and 65535",
+            Flags.Error("--port", "--metrics-port", "1"));
+
+    [Fact]
+    public void First_error_wins() => Assert.Contains("--port", Flags.Error("--port=x", "--metrics-port=y"), StringComparison.Ordinal);
+}
