@@ -7,7 +7,7 @@ namespace PodIdentityWebhook.Tests.Mutation;
 /// <param name="Name">The file name without extension: the rule in plain English.</param>
 /// <param name="ServiceAccounts">ServiceAccount objects as the API server returns them.</param>
 /// <param name="ConfigMap">The <c>config</c> JSON table of the pod-identity-webhook ConfigMap, or null.</param>
-/// <param name="ContainerCredentials">The (namespace, ServiceAccount) pairs of the container-credentials file.</param>
+/// <param name="ContainerCredentials">The <c>identities</c> of the container-credentials file, or null.</param>
 /// <param name="Random">The value the injected random source returns, or null when none is expected.</param>
 /// <param name="Expected">The mutated pod; null when <paramref name="ExpectedNoPatch"/>.</param>
 internal sealed record MutationCase(
@@ -18,7 +18,7 @@ internal sealed record MutationCase(
     string Namespace,
     IReadOnlyList<JsonObject> ServiceAccounts,
     JsonObject? ConfigMap,
-    IReadOnlyList<(string Namespace, string ServiceAccount)> ContainerCredentials,
+    JsonArray? ContainerCredentials,
     long? Random,
     JsonObject Pod,
     JsonObject? Expected,
@@ -77,9 +77,7 @@ internal sealed record MutationCase(
             root["namespace"]?.GetValue<string>() ?? throw new InvalidDataException($"{name}: namespace is required"),
             root["serviceAccounts"]?.AsArray().Select(a => a!.AsObject()).ToList() ?? [],
             root["configMap"] as JsonObject,
-            root["containerCredentials"]?.AsArray()
-                .Select(i => (i!["namespace"]!.GetValue<string>(), i["serviceAccount"]!.GetValue<string>()))
-                .ToList() ?? [],
+            root["containerCredentials"] as JsonArray,
             root["random"]?.GetValue<long>(),
             root["pod"] as JsonObject ?? throw new InvalidDataException($"{name}: pod is required"),
             expected,
