@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
@@ -62,7 +61,7 @@ internal sealed partial class ServiceAccountParser
 
             if (annotations.TryGetValue(_regionalStsKey, out var regionalValue))
             {
-                if (TryParseGoBool(regionalValue, out var parsed))
+                if (GoStrconv.TryParseBool(regionalValue, out var parsed))
                 {
                     regionalSts = parsed;
                 }
@@ -74,7 +73,7 @@ internal sealed partial class ServiceAccountParser
 
             if (annotations.TryGetValue(_tokenExpirationKey, out var expirationValue))
             {
-                if (TryParseGoInt64(expirationValue, out var parsed))
+                if (GoStrconv.TryParseDecimalInt(expirationValue, out var parsed))
                 {
                     tokenExpiration = Math.Max(parsed, WellKnown.MinTokenExpiration);
                 }
@@ -87,27 +86,6 @@ internal sealed partial class ServiceAccountParser
 
         return new ServiceAccountIdentity(@namespace, name, resourceVersion, roleArn, audience, regionalSts, tokenExpiration);
     }
-
-    /// <summary>Go's <c>strconv.ParseBool</c>: exactly these spellings, nothing else.</summary>
-    public static bool TryParseGoBool(string value, out bool result)
-    {
-        switch (value)
-        {
-            case "1" or "t" or "T" or "TRUE" or "true" or "True":
-                result = true;
-                return true;
-            case "0" or "f" or "F" or "FALSE" or "false" or "False":
-                result = false;
-                return true;
-            default:
-                result = false;
-                return false;
-        }
-    }
-
-    /// <summary>Go's <c>strconv.ParseInt(s, 10, 64)</c>: optional sign, digits, no spaces.</summary>
-    public static bool TryParseGoInt64(string value, out long result) =>
-        long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result);
 
     private string ComposeRoleArn(string @namespace, string name, string value)
     {

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Mutation;
 
@@ -73,7 +74,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         var expiration = identity.TokenExpiration;
         if (TryGetString(annotations, settings.TokenExpirationAnnotationKey, out var text))
         {
-            if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+            if (GoStrconv.TryParseDecimalInt(text, out var value))
             {
                 expiration = value;
             }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace PodIdentityWebhook.Options;
 
 /// <summary>
@@ -147,4 +149,11 @@ internal static class GoStrconv
         >= 'A' and <= 'Z' => c - 'A' + 10,
         _ => -1,
     };
+
+    /// <summary>
+    /// <c>strconv.ParseInt(text, 10, 64)</c>, which the reference uses for annotation values:
+    /// optional sign and decimal digits, nothing else.
+    /// </summary>
+    public static bool TryParseDecimalInt(string text, out long value) =>
+        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out value);
 }
