@@ -17,6 +17,11 @@ internal static partial class AdmissionLog
             return;
         }
 
+        if (!logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
         if (decision.Mutation is { HasPatch: true } mutation)
         {
             var containers = string.Join(',', mutation.Containers
