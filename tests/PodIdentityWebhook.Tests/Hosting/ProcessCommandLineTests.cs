@@ -1,0 +1,166 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Tests.Identity;
+using PodIdentityWebhook.Tests.Support;
+
+namespace PodIdentityWebhook.Tests.Hosting;
+
+/// <summary>The built program, run as a process: exit codes and messages for --help, --version and bad configuration.</summary>
+public class ProcessCommandLineTests
+{
+    private static readonly string ServiceAccounts = TestFiles.Example("service-accounts.yaml");
+
+    [Fact]
+    public async Task Help_exits_0_and_lists_every_flag_with_its_default()
+    {
+        using var run = await ProductProcess.RunAsync("--help");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var lines = run.Stdout.Split('\n');
+        foreach (var flag in FlagTable.All.Where(f => !f.IsIgnored))
+        {
+            var line = lines.FirstOrDefault(l =>
+                l.TrimStart().StartsWith('-') && l.Contains($"--{flag.Name} ", StringComparison.Ordinal));
+            Assert.True(line is not null, $"--help does not list --{flag.Name}:\n{run.Stdout}");
+            Assert.Contains($"(default {FlagHelp.DisplayDefault(flag)})", line, StringComparison.Ordinal);
+        }
+
+        foreach (var flag in FlagTable.All.Where(f => f.IsIgnored))
+        {
+            Assert.Contains($"--{flag.Name}", run.Stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("explain", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--version")]
+    [InlineData("-version")]
+    public async Task Version_prints_a_version_and_exits_0(string flag)
+    {
+        using var run = await ProductProcess.RunAsync(flag);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"^pod-identity-webhook \d+\.\d+\.\d+", run.Stdout);
+    }
+
+    [Theory]
+    [InlineData("--no-such-flag", "--no-such-flag")]
+    [InlineData("--tls-certificate=/x", "--tls-certificate")]
+    [InlineData("--port=abc", "--port")]
+    [InlineData("--port=70000", "--port")]
+    [InlineData("--token-expiration=soon", "--token-expiration")]
+    [InlineData("--service-account-lookup-grace-period=5", "--service-account-lookup-grace-period")]
+    [InlineData("--tls-min-version=1.4", "--tls-min-version")]
+    [InlineData("--sts-regional-endpoint=yes", "--sts-regional-endpoint")]
+    [InlineData("--port", "--port")]
+    public async Task Unknown_flag_or_bad_value_exits_2_naming_the_flag(string arg, string named)
+    {
+        using var run = await ProductProcess.RunAsync(arg, "--self-signed-cert", "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 2, run.ToString());
+        Assert.Contains(named, run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--in-cluster=true")]
+    [InlineData("--in-cluster")]
+    public async Task In_cluster_true_stops_with_a_message_pointing_to_tls_cert_and_tls_key(string arg)
+    {
+        using var run = await ProductProcess.RunAsync(arg, "--service-accounts-file", ServiceAccounts);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--in-cluster", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--tls-cert", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("--tls-key", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Missing_certificate_file_exits_1_naming_tls_cert()
+    {
+        using var run = await ProductProcess.RunAsync(
+            "--port", "0", "--tls-cert", "/nonexistent/tls.crt", "--tls-key", "/nonexistent/tls.key", "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--tls-cert", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/tls.crt", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Default_certificate_paths_that_do_not_exist_exit_1_naming_tls_cert()
+    {
+        using var run = await ProductProcess.RunAsync("--port", "0", "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--tls-cert", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Certificate_and_key_that_do_not_match_exit_1_with_a_clear_message()
+    {
+        using var directory = new TempDirectory();
+        var certificate = directory.Write("tls.crt", CreateCertificate().ExportCertificatePem());
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var key = directory.Write("tls.key", otherKey.ExportPkcs8PrivateKeyPem());
+
+        using var run = await ProductProcess.RunAsync(
+            "--port", "0", "--tls-cert", certificate, "--tls-key", key, "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--tls-cert/--tls-key", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("match", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Key_file_that_is_not_PEM_exits_1_with_a_clear_message()
+    {
+        using var directory = new TempDirectory();
+        var certificate = directory.Write("tls.crt", CreateCertificate().ExportCertificatePem());
+        var key = directory.Write("tls.key", "not a key\n");
+
+        using var run = await ProductProcess.RunAsync(
+            "--port", "0", "--tls-cert", certificate, "--tls-key", key, "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--tls-", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains(key, run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task No_service_accounts_file_exits_1_with_a_clear_message()
+    {
+        using var run = await ProductProcess.RunAsync("--port", "0", "--bind-address", "127.0.0.1", "--self-signed-cert");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--service-accounts-file", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Service_accounts_file_that_does_not_exist_exits_1_naming_it()
+    {
+        using var run = await ProductProcess.RunAsync(
+            "--port", "0", "--bind-address", "127.0.0.1", "--self-signed-cert", "--service-accounts-file", "/nonexistent/accounts.yaml");
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--service-accounts-file", run.Stderr, StringComparison.Ordinal);
+        Assert.Contains("/nonexistent/accounts.yaml", run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bind_address_that_is_not_an_IP_exits_1_naming_the_flag()
+    {
+        using var run = await ProductProcess.RunAsync(
+            "--port", "0", "--bind-address", "not-an-address", "--self-signed-cert", "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--bind-address", run.Stderr, StringComparison.Ordinal);
+    }
+
+    private static X509Certificate2 CreateCertificate()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=localhost", key, HashAlgorithmName.SHA256);
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+    }
+}
