@@ -60,7 +60,7 @@ internal static class ExplainCommand
             return 0;
         }
         catch (Exception ex) when (ex is StartupException or ExplainInputException or IOException or YamlException
-                                       or JsonException or UnauthorizedAccessException or PodShapeException)
+                                       or JsonException or UnauthorizedAccessException or PodShapeException or InvalidOperationException or FormatException)
         {
             await error.WriteLineAsync($"pod-identity-webhook explain: {ex.Message}");
             return 1;

@@ -33,9 +33,8 @@ internal sealed record ExplainInputs(
         var workload = documents.FirstOrDefault(d => PodTemplates.IsWorkload(Kind(d)))
             ?? throw new ExplainInputException($"{podPath} holds no Pod or workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)");
         var pod = PodTemplates.ToPod(workload);
-        var metadata = pod["metadata"]!.AsObject();
-        var @namespace = metadata["namespace"]?.GetValue<string>() is { Length: > 0 } ns ? ns : "default";
-        var serviceAccount = pod["spec"]?["serviceAccountName"]?.GetValue<string>() is { Length: > 0 } sa
+        var @namespace = PodTemplates.Text(pod["metadata"]?["namespace"], "metadata.namespace") is { Length: > 0 } ns ? ns : "default";
+        var serviceAccount = PodTemplates.Text(pod["spec"]?["serviceAccountName"], "spec.serviceAccountName") is { Length: > 0 } sa
             ? sa
             : WellKnown.DefaultServiceAccountName;
 

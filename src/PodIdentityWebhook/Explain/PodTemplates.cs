@@ -12,10 +12,21 @@ internal static class PodTemplates
 
     public static JsonObject ToPod(JsonNode workload)
     {
-        var kind = workload["kind"]!.GetValue<string>();
+        var kind = Text(workload["kind"], "kind");
         if (kind == "Pod")
         {
-            return workload.DeepClone().AsObject();
+            var pod = workload.DeepClone().AsObject();
+            if (pod["metadata"] is not JsonObject)
+            {
+                pod["metadata"] = pod["metadata"] is null ? new JsonObject() : throw new ExplainInputException("metadata must be a mapping");
+            }
+
+            if (pod["spec"] is not JsonObject)
+            {
+                throw new ExplainInputException("the Pod has no spec mapping");
+            }
+
+            return pod;
         }
 
         var template = kind == "CronJob"
@@ -26,7 +37,12 @@ internal static class PodTemplates
             throw new ExplainInputException($"the {kind} has no pod template");
         }
 
-        var metadata = template["metadata"]?.DeepClone() as JsonObject ?? [];
+        var metadata = template["metadata"] switch
+        {
+            null => [],
+            JsonObject templateMetadata => templateMetadata.DeepClone().AsObject(),
+            _ => throw new ExplainInputException($"the {kind}'s pod template metadata must be a mapping"),
+        };
         var owner = workload["metadata"];
         if (metadata["namespace"] is null && owner?["namespace"] is { } ns)
         {
@@ -34,9 +50,9 @@ internal static class PodTemplates
         }
 
         // Controllers create pods with generateName; the name is not known at admission.
-        if (metadata["name"] is null && metadata["generateName"] is null && owner?["name"] is { } name)
+        if (metadata["name"] is null && metadata["generateName"] is null && Text(owner?["name"], "metadata.name") is { } name)
         {
-            metadata["generateName"] = name.GetValue<string>() + "-";
+            metadata["generateName"] = name + "-";
         }
 
         return new JsonObject
@@ -47,4 +63,12 @@ internal static class PodTemplates
             ["spec"] = template["spec"]?.DeepClone() ?? new JsonObject(),
         };
     }
+
+    /// <summary>A string field of a manifest: null when absent, an explain error when it is not a string.</summary>
+    public static string? Text(JsonNode? node, string where) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
+        _ => throw new ExplainInputException($"{where} must be a string"),
+    };
 }

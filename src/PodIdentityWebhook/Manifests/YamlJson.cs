@@ -125,11 +125,49 @@ internal static class YamlJson
         }
     }
 
-    private static YamlScalarNode StringScalar(string value)
+    private static YamlScalarNode StringScalar(string value) =>
+        NeedsQuotes(value)
+            ? new YamlScalarNode(value) { Style = ScalarStyle.DoubleQuoted }
+            : new YamlScalarNode(value);
+
+    /// <summary>
+    /// True for strings a reader could take for something else: another type under the core
+    /// schema or under YAML 1.1 (which kubectl's parser follows: yes/no/on/off, 0x1F, 1_000),
+    /// and strings whose whitespace or control characters a plain scalar would lose.
+    /// </summary>
+    private static bool NeedsQuotes(string value)
     {
-        var plain = new YamlScalarNode(value) { Style = ScalarStyle.Plain };
-        var readsBackAsString = value.Length > 0 && ConvertScalar(plain) is { } parsed
-            && parsed.GetValueKind() == System.Text.Json.JsonValueKind.String;
-        return readsBackAsString ? new YamlScalarNode(value) : new YamlScalarNode(value) { Style = ScalarStyle.DoubleQuoted };
+        if (value.Length == 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1]))
+        {
+            return true;
+        }
+
+        foreach (var c in value)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+
+        if (Yaml11Words.Contains(value))
+        {
+            return true;
+        }
+
+        // Anything that starts like a number may be one in some YAML dialect.
+        if (char.IsAsciiDigit(value[0]) || (value.Length > 1 && value[0] is '-' or '+' or '.' && (char.IsAsciiDigit(value[1]) || value[1] == '.')))
+        {
+            return true;
+        }
+
+        return ConvertScalar(new YamlScalarNode(value) { Style = ScalarStyle.Plain }) is not { } parsed
+            || parsed.GetValueKind() != System.Text.Json.JsonValueKind.String;
     }
+
+    private static readonly HashSet<string> Yaml11Words = new(StringComparer.Ordinal)
+    {
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO",
+        "on", "On", "ON", "off", "Off", "OFF", ".inf", ".Inf", ".INF", "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
+    };
 }

@@ -40,9 +40,9 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         }
 
         List<string>? warnings = null;
-        var metadata = Property(pod, "metadata", "metadata");
-        var annotations = Property(metadata, "annotations", "metadata.annotations");
-        var spec = Property(pod, "spec", "spec");
+        var metadata = Property(pod, "metadata", JsonValueKind.Object, "metadata");
+        var annotations = Property(metadata, "annotations", JsonValueKind.Object, "metadata.annotations");
+        var spec = Property(pod, "spec", JsonValueKind.Object, "spec");
 
         var mode = identity.Mode == IdentityMode.ContainerCredentials ? _containerCredentials : _webIdentity;
         var expiration = TokenExpiration(identity, annotations, ref warnings);
@@ -115,7 +115,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private static bool IsWindows(JsonElement spec)
     {
-        var nodeSelector = Property(spec, "nodeSelector", "spec.nodeSelector");
+        var nodeSelector = Property(spec, "nodeSelector", JsonValueKind.Object, "spec.nodeSelector");
         if (IsWindowsValue(nodeSelector, WellKnown.OsLabel) || IsWindowsValue(nodeSelector, WellKnown.BetaOsLabel))
         {
             return true;
@@ -191,7 +191,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private static bool AddLabel(JsonPatchWriter patch, JsonElement metadata)
     {
-        var labels = Property(metadata, "labels", "metadata.labels");
+        var labels = Property(metadata, "labels", JsonValueKind.Object, "metadata.labels");
         if (labels.ValueKind == JsonValueKind.Object)
         {
             // An existing value, even a different one, is the owner's choice: never replace it.
@@ -230,7 +230,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private static bool AddVolume(JsonPatchWriter patch, JsonElement spec, Mode mode, string audience, long expiration)
     {
-        var volumes = Property(spec, "volumes", "spec.volumes");
+        var volumes = Property(spec, "volumes", JsonValueKind.Array, "spec.volumes");
         Utf8JsonWriter writer;
         if (volumes.ValueKind == JsonValueKind.Array)
         {
@@ -284,14 +284,9 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         IReadOnlyList<string>? skip,
         List<ContainerDecision> decisions)
     {
-        var containers = Property(spec, field, "spec." + field);
+        var containers = Property(spec, field, JsonValueKind.Array, field == "containers" ? "spec.containers" : "spec.initContainers");
         if (containers.ValueKind != JsonValueKind.Array)
         {
-            if (containers.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null))
-            {
-                throw new PodShapeException($"spec.{field} must be an array");
-            }
-
             return;
         }
 
@@ -325,10 +320,8 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             return new ContainerDecision(name, isInit, ContainerOutcome.Skipped, [], false);
         }
 
-        var env = Property(container, "env", $"spec.{field}[{index}].env");
-        var mounts = Property(container, "volumeMounts", $"spec.{field}[{index}].volumeMounts");
-        RequireArrayOrAbsent(env, field, index, "env");
-        RequireArrayOrAbsent(mounts, field, index, "volumeMounts");
+        var env = ContainerProperty(container, "env", field, index);
+        var mounts = ContainerProperty(container, "volumeMounts", field, index);
 
         var credentialNames = mode.IsContainerCredentials ? ContainerCredentialsEnvNames : WebIdentityEnvNames;
         var hasCredentials = HasAnyEnv(env, credentialNames);
@@ -437,14 +430,6 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             ? buffer[..written]
             : $"/spec/{field}/{index}/{suffix}";
 
-    private static void RequireArrayOrAbsent(JsonElement value, string field, int index, string name)
-    {
-        if (value.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.Array))
-        {
-            throw new PodShapeException($"spec.{field}[{index}].{name} must be an array");
-        }
-    }
-
     private static bool HasAnyEnv(JsonElement env, params ReadOnlySpan<string> names)
     {
         if (env.ValueKind != JsonValueKind.Array)
@@ -454,9 +439,12 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
         foreach (var variable in env.EnumerateArray())
         {
-            if (variable.ValueKind != JsonValueKind.Object
-                || !variable.TryGetProperty(NameProperty.EncodedUtf8Bytes, out var name)
-                || name.ValueKind != JsonValueKind.String)
+            if (variable.ValueKind != JsonValueKind.Object)
+            {
+                throw new PodShapeException("every env entry must be an object");
+            }
+
+            if (!variable.TryGetProperty(NameProperty.EncodedUtf8Bytes, out var name) || name.ValueKind != JsonValueKind.String)
             {
                 continue;
             }
@@ -499,22 +487,33 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
     }
 
     /// <summary>
-    /// The named child of an object. Absent (or a non-object parent) gives Undefined; a
-    /// present child must be an object or array as the caller then checks.
+    /// The named child of an object: Undefined when absent or null (or the parent is not an
+    /// object); otherwise it must be of the <paramref name="expected"/> kind, because the
+    /// patch would otherwise replace what the owner wrote.
     /// </summary>
-    private static JsonElement Property(JsonElement parent, string name, string where)
+    private static JsonElement Property(JsonElement parent, string name, JsonValueKind expected, string where)
     {
-        if (parent.ValueKind != JsonValueKind.Object || !parent.TryGetProperty(name, out var value))
+        if (parent.ValueKind != JsonValueKind.Object
+            || !parent.TryGetProperty(name, out var value)
+            || value.ValueKind == JsonValueKind.Null)
         {
             return default;
         }
 
-        if (value.ValueKind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False)
+        return value.ValueKind == expected
+            ? value
+            : throw new PodShapeException($"{where} must be {(expected == JsonValueKind.Array ? "an array" : "an object")}, not {ReviewEnvelope.Describe(value.ValueKind)}");
+    }
+
+    /// <summary>A container's list field; the path in the message is only built on failure.</summary>
+    private static JsonElement ContainerProperty(JsonElement container, string name, string field, int index)
+    {
+        if (!container.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.Null or JsonValueKind.Array)
         {
-            throw new PodShapeException($"{where} has the wrong type ({value.ValueKind})");
+            return value.ValueKind == JsonValueKind.Array ? value : default;
         }
 
-        return value;
+        throw new PodShapeException($"spec.{field}[{index}].{name} must be an array, not {ReviewEnvelope.Describe(value.ValueKind)}");
     }
 
     private static bool TryGetPath(JsonElement element, out JsonElement value, params ReadOnlySpan<string> path)
