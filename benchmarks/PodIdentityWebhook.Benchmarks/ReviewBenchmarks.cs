@@ -53,13 +53,13 @@ public class ReviewBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    [Benchmark(Description = "Review, 1 container")]
+    [Benchmark]
     public object OneContainerReview() => Handle(_oneContainerReview);
 
-    [Benchmark(Description = "Review, 10 containers x 50 env")]
+    [Benchmark]
     public object TenContainerReview() => Handle(_tenContainerReview);
 
-    [Benchmark(Description = "PodMutator.Mutate, 1 container")]
+    [Benchmark]
     public object MutateOneContainerPod()
     {
         _output.Clear();
