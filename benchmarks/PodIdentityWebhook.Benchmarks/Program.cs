@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(PodIdentityWebhook.Benchmarks.ReviewBenchmarks).Assembly).Run(args);
