@@ -1,0 +1,398 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+
+namespace PodIdentityWebhook.Kubernetes;
+
+/// <summary>
+/// Keeps a cache of one kind of object, as client-go's reflector and YARP's ResourceInformer
+/// do: list in pages, then watch from the list's resourceVersion with bookmarks; re-list on
+/// 410 Gone, dropping objects that vanished meanwhile; re-watch from the last seen
+/// resourceVersion when a watch ends or breaks; capped exponential backoff with jitter on
+/// errors. The cache holds only what <c>project</c> makes of each object, never the object.
+/// </summary>
+/// <typeparam name="T">The small record kept per object.</typeparam>
+internal sealed partial class Informer<T>
+    where T : class
+{
+    private readonly IKubernetesApi _api;
+    private readonly InformerOptions _options;
+    private readonly Func<ObjectKey, JsonElement, T?> _project;
+    private readonly IInformerHandler<T>? _handler;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<ObjectKey, T> _cache = new();
+    private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Cache mutations plus handler calls happen under this lock, so the handler sees them
+    // in order and a resync never interleaves with a watch event.
+    private readonly Lock _gate = new();
+
+    // Many objects share a namespace; one string per namespace keeps 100k keys small.
+    private readonly Dictionary<string, string> _namespaces = new(StringComparer.Ordinal);
+
+    private volatile string? _resourceVersion;
+
+    /// <param name="project">
+    /// Turns an object into the cached value, or null to keep nothing for it (and drop what
+    /// was kept). The element is only valid during the call. It receives the key so the value
+    /// can share its strings.
+    /// </param>
+    /// <param name="handler">Told of every change; null when only lookups are needed.</param>
+    public Informer(
+        IKubernetesApi api,
+        InformerOptions options,
+        Func<ObjectKey, JsonElement, T?> project,
+        ILogger logger,
+        IInformerHandler<T>? handler = null,
+        TimeProvider? time = null)
+    {
+        _api = api;
+        _options = options;
+        _project = project;
+        _logger = logger;
+        _handler = handler;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>True once the first complete list is in the cache; stays true after.</summary>
+    public bool HasSynced => _synced.Task.IsCompleted;
+
+    public int Count => _cache.Count;
+
+    /// <summary>The resourceVersion the next watch starts from; null until listed, and after a 410.</summary>
+    public string? ResourceVersion => _resourceVersion;
+
+    public bool TryGet(string @namespace, string name, [MaybeNullWhen(false)] out T value) =>
+        _cache.TryGetValue(new ObjectKey(@namespace, name), out value);
+
+    /// <summary>A point-in-time copy of the cache.</summary>
+    public KeyValuePair<ObjectKey, T>[] Snapshot() => _cache.ToArray();
+
+    /// <summary>Completes when the first list is in; throws only if <paramref name="cancellationToken"/> fires first.</summary>
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Lists and watches until <paramref name="cancellationToken"/> fires, then returns without throwing.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var resync = _options.ResyncPeriod > TimeSpan.Zero && _handler is not null
+            ? ResyncLoopAsync(stop.Token)
+            : Task.CompletedTask;
+        try
+        {
+            await ListAndWatchLoopAsync(cancellationToken);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await resync;
+        }
+    }
+
+    private async Task ListAndWatchLoopAsync(CancellationToken cancellationToken)
+    {
+        var backoff = new Backoff(_options.InitialBackoff, _options.MaxBackoff);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan? delay = null;
+            var listing = _resourceVersion is null;
+            try
+            {
+                if (listing)
+                {
+                    await ListAsync(cancellationToken);
+                    backoff.Reset();
+                    listing = false;
+                }
+
+                var started = _time.GetTimestamp();
+                var events = await WatchAsync(_resourceVersion!, cancellationToken);
+                if (events > 0 || _time.GetElapsedTime(started) >= _options.MinHealthyWatch)
+                {
+                    backoff.Reset();
+                }
+                else
+                {
+                    delay = backoff.Next();
+                    LogWatchClosedEarly(_logger, _options.Path, delay.Value.TotalMilliseconds);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (KubernetesApiException ex) when (ex.IsExpired && !cancellationToken.IsCancellationRequested)
+            {
+                _resourceVersion = null;
+                if (listing)
+                {
+                    // An expired continue token: start the list over, but not in a tight loop.
+                    delay = backoff.Next();
+                }
+
+                LogExpired(_logger, _options.Path, ex.Message);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                // A broken watch resumes from the last resourceVersion; a 410 then sends us to list.
+                delay = backoff.Next();
+                LogFailed(_logger, _options.Path, listing ? "list" : "watch", ex.Message, delay.Value.TotalMilliseconds);
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                // Cancellation surfaced as a broken connection.
+                break;
+            }
+
+            if (delay is { } wait)
+            {
+                try
+                {
+                    await Task.Delay(wait, _time, cancellationToken);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task ListAsync(CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var seen = new HashSet<ObjectKey>();
+        string? continueToken = null;
+        string resourceVersion;
+        var pages = 0;
+        do
+        {
+            using var page = await _api.ListAsync(_options.Path, _options.List, continueToken, cancellationToken);
+            pages++;
+            lock (_gate)
+            {
+                foreach (var item in page.Items)
+                {
+                    if (KeyOf(item) is { } key)
+                    {
+                        seen.Add(key);
+                        Upsert(key, item);
+                    }
+                }
+            }
+
+            continueToken = page.Continue;
+            resourceVersion = page.ResourceVersion;
+        }
+        while (continueToken is not null);
+
+        lock (_gate)
+        {
+            foreach (var key in _cache.Keys)
+            {
+                if (!seen.Contains(key))
+                {
+                    Remove(key);
+                }
+            }
+        }
+
+        _resourceVersion = resourceVersion;
+        LogListed(_logger, _options.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
+        _synced.TrySetResult();
+    }
+
+    private async Task<int> WatchAsync(string resourceVersion, CancellationToken cancellationToken)
+    {
+        var min = _options.MinWatchTimeout;
+        var timeout = min + TimeSpan.FromTicks((long)(min.Ticks * Random.Shared.NextDouble()));
+        LogWatching(_logger, _options.Path, resourceVersion, (int)timeout.TotalSeconds);
+        var events = 0;
+        await foreach (var watchEvent in _api.WatchAsync(_options.Path, _options.List, resourceVersion, timeout, cancellationToken))
+        {
+            events++;
+            var obj = watchEvent.Object;
+            if (watchEvent.Type != WatchEventType.Bookmark && KeyOf(obj) is { } key)
+            {
+                lock (_gate)
+                {
+                    if (watchEvent.Type == WatchEventType.Deleted)
+                    {
+                        Remove(key);
+                    }
+                    else
+                    {
+                        Upsert(key, obj);
+                    }
+                }
+            }
+
+            if (ResourceVersionOf(obj) is { } version)
+            {
+                _resourceVersion = version;
+            }
+        }
+
+        LogWatchEnded(_logger, _options.Path, events, _resourceVersion);
+        return events;
+    }
+
+    private async Task ResyncLoopAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Delay(_options.ResyncPeriod, _time, cancellationToken);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+
+            if (!HasSynced)
+            {
+                continue;
+            }
+
+            lock (_gate)
+            {
+                foreach (var (key, value) in _cache)
+                {
+                    Notify(key, value, deleted: false);
+                }
+            }
+        }
+    }
+
+    // Callers hold _gate.
+    private void Upsert(ObjectKey key, JsonElement obj)
+    {
+        T? value;
+        try
+        {
+            value = _project(key, obj);
+        }
+        catch (Exception ex)
+        {
+            // One odd object must not stall the informer; keep what was cached for it.
+            LogProjectFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
+            return;
+        }
+
+        if (value is null)
+        {
+            Remove(key);
+            return;
+        }
+
+        _cache[key] = value;
+        Notify(key, value, deleted: false);
+    }
+
+    // Callers hold _gate.
+    private void Remove(ObjectKey key)
+    {
+        if (_cache.TryRemove(key, out var old))
+        {
+            Notify(key, old, deleted: true);
+        }
+    }
+
+    private void Notify(ObjectKey key, T value, bool deleted)
+    {
+        if (_handler is null)
+        {
+            return;
+        }
+
+        try
+        {
+            if (deleted)
+            {
+                _handler.OnDelete(key, value);
+            }
+            else
+            {
+                _handler.OnUpsert(key, value);
+            }
+        }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
+        }
+    }
+
+    private ObjectKey? KeyOf(JsonElement obj)
+    {
+        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        var name = metadata.TryGetProperty("name", out var nameElement) && nameElement.ValueKind == JsonValueKind.String
+            ? nameElement.GetString()
+            : null;
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+
+        var @namespace = metadata.TryGetProperty("namespace", out var namespaceElement) && namespaceElement.ValueKind == JsonValueKind.String
+            ? namespaceElement.GetString() ?? ""
+            : "";
+        lock (_namespaces)
+        {
+            if (!_namespaces.TryGetValue(@namespace, out var shared))
+            {
+                _namespaces[@namespace] = shared = @namespace;
+            }
+
+            return new ObjectKey(shared, name);
+        }
+    }
+
+    private static string? ResourceVersionOf(JsonElement obj) =>
+        obj.ValueKind == JsonValueKind.Object
+        && obj.TryGetProperty("metadata", out var metadata)
+        && metadata.ValueKind == JsonValueKind.Object
+        && metadata.TryGetProperty("resourceVersion", out var version)
+        && version.ValueKind == JsonValueKind.String
+        && version.GetString() is { Length: > 0 } text
+            ? text
+            : null;
+
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information,
+        Message = "Listed {Path}: {Count} objects in {Pages} pages at resourceVersion {ResourceVersion} in {ElapsedMs} ms")]
+    private static partial void LogListed(ILogger logger, string path, int count, int pages, string resourceVersion, long elapsedMs);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug,
+        Message = "Watching {Path} from resourceVersion {ResourceVersion} for {TimeoutSeconds} s")]
+    private static partial void LogWatching(ILogger logger, string path, string resourceVersion, int timeoutSeconds);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug,
+        Message = "Watch of {Path} ended after {Events} events at resourceVersion {ResourceVersion}")]
+    private static partial void LogWatchEnded(ILogger logger, string path, int events, string? resourceVersion);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Information,
+        Message = "{Path}: resourceVersion expired, listing again ({Error})")]
+    private static partial void LogExpired(ILogger logger, string path, string error);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        Message = "{Path}: {Operation} failed: {Error}; retrying in {DelayMs} ms")]
+    private static partial void LogFailed(ILogger logger, string path, string operation, string error, double delayMs);
+
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning,
+        Message = "{Path}: the watch closed at once with no events; retrying in {DelayMs} ms")]
+    private static partial void LogWatchClosedEarly(ILogger logger, string path, double delayMs);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Error,
+        Message = "{Path}: cannot cache {Key}: {Error}")]
+    private static partial void LogProjectFailed(ILogger logger, string path, string key, string error, Exception exception);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Error,
+        Message = "{Path}: the handler failed for {Key}: {Error}")]
+    private static partial void LogHandlerFailed(ILogger logger, string path, string key, string error, Exception exception);
+}

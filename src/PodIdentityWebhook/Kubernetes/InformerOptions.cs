@@ -1,0 +1,29 @@
+namespace PodIdentityWebhook.Kubernetes;
+
+/// <summary>What an <see cref="Informer{T}"/> follows, and its timing.</summary>
+/// <param name="Path">The collection, e.g. <c>/api/v1/serviceaccounts</c> or <c>/api/v1/namespaces/ns/configmaps</c>.</param>
+internal sealed record InformerOptions(string Path)
+{
+    public ListOptions List { get; init; } = new();
+
+    /// <summary>How often the cache is re-delivered to the handler (--resync-period); zero turns it off.</summary>
+    public TimeSpan ResyncPeriod { get; init; }
+
+    /// <summary>
+    /// The shortest watch timeoutSeconds; each watch picks between this and twice it, so
+    /// many webhook replicas do not all re-watch at once (client-go's 5 to 10 minutes).
+    /// </summary>
+    public TimeSpan MinWatchTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The first delay after an error; it doubles on each further error.</summary>
+    public TimeSpan InitialBackoff { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The longest delay between attempts.</summary>
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A watch that ends sooner than this without delivering anything counts as a failure,
+    /// so a server that closes every watch at once is not hammered.
+    /// </summary>
+    public TimeSpan MinHealthyWatch { get; init; } = TimeSpan.FromSeconds(1);
+}
