@@ -19,10 +19,11 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
     private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
     private static readonly JsonEncodedText ReadOnlyProperty = JsonEncodedText.Encode("readOnly");
     private static readonly JsonEncodedText MountPathProperty = JsonEncodedText.Encode("mountPath");
-    private static readonly string[] RegionEnvNames = [WellKnown.AwsDefaultRegionEnv, WellKnown.AwsRegionEnv];
-    private static readonly string[] WebIdentityEnvNames = [WellKnown.AwsRoleArnEnv, WellKnown.AwsWebIdentityTokenFileEnv];
-    private static readonly string[] ContainerCredentialsEnvNames =
-        [WellKnown.AwsContainerCredentialsFullUriEnv, WellKnown.AwsContainerAuthorizationTokenFileEnv];
+    private static readonly byte[][] RegionEnvNamesUtf8 = Utf8(WellKnown.AwsDefaultRegionEnv, WellKnown.AwsRegionEnv);
+    private static readonly byte[][] WebIdentityEnvNamesUtf8 = Utf8(WellKnown.AwsRoleArnEnv, WellKnown.AwsWebIdentityTokenFileEnv);
+    private static readonly byte[][] ContainerCredentialsEnvNamesUtf8 =
+        Utf8(WellKnown.AwsContainerCredentialsFullUriEnv, WellKnown.AwsContainerAuthorizationTokenFileEnv);
+    private static readonly byte[] StsRegionalEndpointsUtf8 = System.Text.Encoding.UTF8.GetBytes(WellKnown.AwsStsRegionalEndpointsEnv);
 
     private readonly Mode _webIdentity = new(false, WellKnown.WebIdentityVolumeName, settings.TokenMountPath, WellKnown.WebIdentityTokenPath);
 
@@ -234,7 +235,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         Utf8JsonWriter writer;
         if (volumes.ValueKind == JsonValueKind.Array)
         {
-            if (HasNamedItem(volumes, mode.VolumeName, "spec.volumes"))
+            if (HasNamedItem(volumes, mode.VolumeName, "volumes", -1))
             {
                 return false;
             }
@@ -323,10 +324,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         var env = ContainerProperty(container, "env", field, index);
         var mounts = ContainerProperty(container, "volumeMounts", field, index);
 
-        var credentialNames = mode.IsContainerCredentials ? ContainerCredentialsEnvNames : WebIdentityEnvNames;
-        var hasCredentials = HasAnyEnv(env, credentialNames);
-        var hasRegion = HasAnyEnv(env, RegionEnvNames);
-        var hasRegionalSts = HasAnyEnv(env, WellKnown.AwsStsRegionalEndpointsEnv);
+        var (hasCredentials, hasRegion, hasRegionalSts) = ScanEnv(env, mode.IsContainerCredentials);
         if (hasCredentials && hasRegion && hasRegionalSts)
         {
             return new ContainerDecision(name, isInit, ContainerOutcome.AlreadyConfigured, [], false);
@@ -349,10 +347,10 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             added.Add(mode.IsContainerCredentials
                 ? (WellKnown.AwsContainerCredentialsFullUriEnv, settings.ContainerCredentialsFullUri)
                 : (WellKnown.AwsRoleArnEnv, identity.RoleArn ?? ""));
-            added.Add((credentialNames[1], tokenFile));
+            added.Add((mode.IsContainerCredentials ? WellKnown.AwsContainerAuthorizationTokenFileEnv : WellKnown.AwsWebIdentityTokenFileEnv, tokenFile));
         }
 
-        var mountAdded = !HasNamedItem(mounts, mode.VolumeName, $"spec.{field}[{index}].volumeMounts");
+        var mountAdded = !HasNamedItem(mounts, mode.VolumeName, field, index);
         Span<char> path = stackalloc char[64];
         if (added.Count > 0)
         {
@@ -364,7 +362,12 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             WriteMount(patch, mounts, field, index, mode, path);
         }
 
-        var addedNames = added.Count == 0 ? [] : added.ConvertAll(a => a.Name).ToArray();
+        var addedNames = added.Count == 0 ? [] : new string[added.Count];
+        for (var i = 0; i < added.Count; i++)
+        {
+            addedNames[i] = added[i].Name;
+        }
+
         var outcome = added.Count > 0 || mountAdded ? ContainerOutcome.Mutated : ContainerOutcome.NothingMissing;
         return new ContainerDecision(name, isInit, outcome, addedNames, mountAdded);
     }
@@ -430,13 +433,19 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             ? buffer[..written]
             : $"/spec/{field}/{index}/{suffix}";
 
-    private static bool HasAnyEnv(JsonElement env, params ReadOnlySpan<string> names)
+    /// <summary>
+    /// One pass over a container's env: does it already hold the mode's credential variables,
+    /// a region variable, and AWS_STS_REGIONAL_ENDPOINTS? Names compare as UTF-8 bytes.
+    /// </summary>
+    private static (bool Credentials, bool Region, bool RegionalSts) ScanEnv(JsonElement env, bool containerCredentials)
     {
+        bool credentials = false, region = false, regionalSts = false;
         if (env.ValueKind != JsonValueKind.Array)
         {
-            return false;
+            return (credentials, region, regionalSts);
         }
 
+        var credentialNames = containerCredentials ? ContainerCredentialsEnvNamesUtf8 : WebIdentityEnvNamesUtf8;
         foreach (var variable in env.EnumerateArray())
         {
             if (variable.ValueKind != JsonValueKind.Object)
@@ -449,19 +458,16 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
                 continue;
             }
 
-            foreach (var candidate in names)
-            {
-                if (name.ValueEquals(candidate))
-                {
-                    return true;
-                }
-            }
+            credentials |= name.ValueEquals(credentialNames[0]) || name.ValueEquals(credentialNames[1]);
+            region |= name.ValueEquals(RegionEnvNamesUtf8[0]) || name.ValueEquals(RegionEnvNamesUtf8[1]);
+            regionalSts |= name.ValueEquals(StsRegionalEndpointsUtf8);
         }
 
-        return false;
+        return (credentials, region, regionalSts);
     }
 
-    private static bool HasNamedItem(JsonElement items, string name, string where)
+    /// <summary>Whether a list holds an item with this name; <paramref name="index"/> -1 means spec.<paramref name="field"/>.</summary>
+    private static bool HasNamedItem(JsonElement items, string name, string field, int index)
     {
         if (items.ValueKind != JsonValueKind.Array)
         {
@@ -472,7 +478,9 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         {
             if (item.ValueKind != JsonValueKind.Object)
             {
-                throw new PodShapeException($"every item of {where} must be an object");
+                throw new PodShapeException(index < 0
+                    ? $"every item of spec.{field} must be an object"
+                    : $"every item of spec.{field}[{index}].volumeMounts must be an object");
             }
 
             if (item.TryGetProperty(NameProperty.EncodedUtf8Bytes, out var itemName)
@@ -547,4 +555,6 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     /// <summary>The per-mode names and paths.</summary>
     private sealed record Mode(bool IsContainerCredentials, string VolumeName, string MountPath, string TokenPath);
+
+    private static byte[][] Utf8(params string[] names) => Array.ConvertAll(names, System.Text.Encoding.UTF8.GetBytes);
 }
