@@ -59,6 +59,28 @@ public class ReviewBenchmarks : IDisposable
     [Benchmark]
     public object TenContainerReview() => Handle(_tenContainerReview);
 
+    /// <summary>The floor under the whole path: the framework's parse of the same bytes.</summary>
+    [Benchmark]
+    public int ParseOneContainerReview()
+    {
+        using var document = JsonDocument.Parse(_oneContainerReview);
+        return (int)document.RootElement.ValueKind;
+    }
+
+    /// <summary>The floor of any System.Text.Json approach: tokenizing the bytes once.</summary>
+    [Benchmark]
+    public int TokenizeOneContainerReview()
+    {
+        var reader = new Utf8JsonReader(_oneContainerReview);
+        var tokens = 0;
+        while (reader.Read())
+        {
+            tokens++;
+        }
+
+        return tokens;
+    }
+
     [Benchmark]
     public object MutateOneContainerPod()
     {
