@@ -41,14 +41,14 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         }
 
         List<string>? warnings = null;
-        var metadata = Property(pod, "metadata", JsonValueKind.Object, "metadata");
-        var annotations = Property(metadata, "annotations", JsonValueKind.Object, "metadata.annotations");
-        var spec = Property(pod, "spec", JsonValueKind.Object, "spec");
+        var metadata = PodJson.Property(pod, "metadata", JsonValueKind.Object, "metadata");
+        var annotations = PodJson.Property(metadata, "annotations", JsonValueKind.Object, "metadata.annotations");
+        var spec = PodJson.Property(pod, "spec", JsonValueKind.Object, "spec");
 
         var mode = identity.Mode == IdentityMode.ContainerCredentials ? _containerCredentials : _webIdentity;
         var expiration = TokenExpiration(identity, annotations, ref warnings);
         var skip = SkipList(annotations, ref warnings);
-        var isWindows = IsWindows(spec);
+        var isWindows = WindowsPods.IsWindows(spec);
         var tokenFile = TokenFilePath(mode.MountPath, mode.TokenPath, isWindows);
 
         using var patch = new JsonPatchWriter(patchOutput);
@@ -73,7 +73,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
     private long TokenExpiration(PodIdentity identity, JsonElement annotations, ref List<string>? warnings)
     {
         var expiration = identity.TokenExpiration;
-        if (TryGetString(annotations, settings.TokenExpirationAnnotationKey, out var text))
+        if (PodJson.TryGetString(annotations, settings.TokenExpirationAnnotationKey, out var text))
         {
             if (GoStrconv.TryParseDecimalInt(text, out var value))
             {
@@ -99,7 +99,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private IReadOnlyList<string>? SkipList(JsonElement annotations, ref List<string>? warnings)
     {
-        if (!TryGetString(annotations, settings.SkipContainersAnnotationKey, out var text))
+        if (!PodJson.TryGetString(annotations, settings.SkipContainersAnnotationKey, out var text))
         {
             return null;
         }
@@ -114,75 +114,6 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         return names;
     }
 
-    private static bool IsWindows(JsonElement spec)
-    {
-        var nodeSelector = Property(spec, "nodeSelector", JsonValueKind.Object, "spec.nodeSelector");
-        if (IsWindowsValue(nodeSelector, WellKnown.OsLabel) || IsWindowsValue(nodeSelector, WellKnown.BetaOsLabel))
-        {
-            return true;
-        }
-
-        return RequiredAffinityPinsWindows(spec);
-    }
-
-    private static bool IsWindowsValue(JsonElement selector, string key) =>
-        selector.ValueKind == JsonValueKind.Object
-        && selector.TryGetProperty(key, out var value)
-        && value.ValueKind == JsonValueKind.String
-        && value.ValueEquals(WellKnown.WindowsOs);
-
-    /// <summary>
-    /// True when every required node-selector term (terms are ORed) contains an expression
-    /// that only admits Windows nodes, so the pod can only ever run on Windows.
-    /// </summary>
-    private static bool RequiredAffinityPinsWindows(JsonElement spec)
-    {
-        if (!TryGetPath(spec, out var terms, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
-            || terms.ValueKind != JsonValueKind.Array
-            || terms.GetArrayLength() == 0)
-        {
-            return false;
-        }
-
-        foreach (var term in terms.EnumerateArray())
-        {
-            if (!TermPinsWindows(term))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool TermPinsWindows(JsonElement term)
-    {
-        if (term.ValueKind != JsonValueKind.Object
-            || !term.TryGetProperty("matchExpressions", out var expressions)
-            || expressions.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-
-        foreach (var expression in expressions.EnumerateArray())
-        {
-            if (expression.ValueKind == JsonValueKind.Object
-                && TryGetString(expression, "key", out var key)
-                && (key == WellKnown.OsLabel || key == WellKnown.BetaOsLabel)
-                && TryGetString(expression, "operator", out var op)
-                && op == "In"
-                && expression.TryGetProperty("values", out var values)
-                && values.ValueKind == JsonValueKind.Array
-                && values.GetArrayLength() > 0
-                && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && v.ValueEquals(WellKnown.WindowsOs)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>Mirrors Go's filepath.Join(mountPath, tokenPath), then the Windows form when needed.</summary>
     internal static string TokenFilePath(string mountPath, string tokenPath, bool isWindows)
     {
@@ -192,7 +123,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private static bool AddLabel(JsonPatchWriter patch, JsonElement metadata)
     {
-        var labels = Property(metadata, "labels", JsonValueKind.Object, "metadata.labels");
+        var labels = PodJson.Property(metadata, "labels", JsonValueKind.Object, "metadata.labels");
         if (labels.ValueKind == JsonValueKind.Object)
         {
             // An existing value, even a different one, is the owner's choice: never replace it.
@@ -231,11 +162,11 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private static bool AddVolume(JsonPatchWriter patch, JsonElement spec, Mode mode, string audience, long expiration)
     {
-        var volumes = Property(spec, "volumes", JsonValueKind.Array, "spec.volumes");
+        var volumes = PodJson.Property(spec, "volumes", JsonValueKind.Array, "spec.volumes");
         Utf8JsonWriter writer;
         if (volumes.ValueKind == JsonValueKind.Array)
         {
-            if (HasNamedItem(volumes, mode.VolumeName, "volumes", -1))
+            if (PodJson.HasNamedItem(volumes, mode.VolumeName, "volumes", -1))
             {
                 return false;
             }
@@ -285,7 +216,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         IReadOnlyList<string>? skip,
         List<ContainerDecision> decisions)
     {
-        var containers = Property(spec, field, JsonValueKind.Array, field == "containers" ? "spec.containers" : "spec.initContainers");
+        var containers = PodJson.Property(spec, field, JsonValueKind.Array, field == "containers" ? "spec.containers" : "spec.initContainers");
         if (containers.ValueKind != JsonValueKind.Array)
         {
             return;
@@ -315,14 +246,14 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             throw new PodShapeException($"spec.{field}[{index}] must be an object");
         }
 
-        var name = TryGetString(container, "name", out var n) ? n : "";
+        var name = PodJson.TryGetString(container, "name", out var n) ? n : "";
         if (skip is not null && skip.Contains(name))
         {
             return new ContainerDecision(name, isInit, ContainerOutcome.Skipped, [], false);
         }
 
-        var env = ContainerProperty(container, "env", field, index);
-        var mounts = ContainerProperty(container, "volumeMounts", field, index);
+        var env = PodJson.ContainerProperty(container, "env", field, index);
+        var mounts = PodJson.ContainerProperty(container, "volumeMounts", field, index);
 
         var (hasCredentials, hasRegion, hasRegionalSts) = ScanEnv(env, mode.IsContainerCredentials);
         if (hasCredentials && hasRegion && hasRegionalSts)
@@ -350,7 +281,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             added.Add((mode.IsContainerCredentials ? WellKnown.AwsContainerAuthorizationTokenFileEnv : WellKnown.AwsWebIdentityTokenFileEnv, tokenFile));
         }
 
-        var mountAdded = !HasNamedItem(mounts, mode.VolumeName, field, index);
+        var mountAdded = !PodJson.HasNamedItem(mounts, mode.VolumeName, field, index);
         Span<char> path = stackalloc char[64];
         if (added.Count > 0)
         {
@@ -464,93 +395,6 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         }
 
         return (credentials, region, regionalSts);
-    }
-
-    /// <summary>Whether a list holds an item with this name; <paramref name="index"/> -1 means spec.<paramref name="field"/>.</summary>
-    private static bool HasNamedItem(JsonElement items, string name, string field, int index)
-    {
-        if (items.ValueKind != JsonValueKind.Array)
-        {
-            return false;
-        }
-
-        foreach (var item in items.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw new PodShapeException(index < 0
-                    ? $"every item of spec.{field} must be an object"
-                    : $"every item of spec.{field}[{index}].volumeMounts must be an object");
-            }
-
-            if (item.TryGetProperty(NameProperty.EncodedUtf8Bytes, out var itemName)
-                && itemName.ValueKind == JsonValueKind.String
-                && itemName.ValueEquals(name))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    /// <summary>
-    /// The named child of an object: Undefined when absent or null (or the parent is not an
-    /// object); otherwise it must be of the <paramref name="expected"/> kind, because the
-    /// patch would otherwise replace what the owner wrote.
-    /// </summary>
-    private static JsonElement Property(JsonElement parent, string name, JsonValueKind expected, string where)
-    {
-        if (parent.ValueKind != JsonValueKind.Object
-            || !parent.TryGetProperty(name, out var value)
-            || value.ValueKind == JsonValueKind.Null)
-        {
-            return default;
-        }
-
-        return value.ValueKind == expected
-            ? value
-            : throw new PodShapeException($"{where} must be {(expected == JsonValueKind.Array ? "an array" : "an object")}, not {ReviewEnvelope.Describe(value.ValueKind)}");
-    }
-
-    /// <summary>A container's list field; the path in the message is only built on failure.</summary>
-    private static JsonElement ContainerProperty(JsonElement container, string name, string field, int index)
-    {
-        if (!container.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.Null or JsonValueKind.Array)
-        {
-            return value.ValueKind == JsonValueKind.Array ? value : default;
-        }
-
-        throw new PodShapeException($"spec.{field}[{index}].{name} must be an array, not {ReviewEnvelope.Describe(value.ValueKind)}");
-    }
-
-    private static bool TryGetPath(JsonElement element, out JsonElement value, params ReadOnlySpan<string> path)
-    {
-        value = element;
-        foreach (var segment in path)
-        {
-            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
-            {
-                value = default;
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool TryGetString(JsonElement parent, string name, out string value)
-    {
-        if (parent.ValueKind == JsonValueKind.Object
-            && parent.TryGetProperty(name, out var element)
-            && element.ValueKind == JsonValueKind.String)
-        {
-            value = element.GetString() ?? "";
-            return true;
-        }
-
-        value = "";
-        return false;
     }
 
     /// <summary>The per-mode names and paths.</summary>
