@@ -16,7 +16,6 @@ namespace PodIdentityWebhook.Mutation;
 internal sealed class PodMutator(MutationSettings settings, IRandomSource random)
 {
     private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
-    private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
     private static readonly JsonEncodedText ReadOnlyProperty = JsonEncodedText.Encode("readOnly");
     private static readonly JsonEncodedText MountPathProperty = JsonEncodedText.Encode("mountPath");
     private static readonly byte[][] RegionEnvNamesUtf8 = Utf8(WellKnown.AwsDefaultRegionEnv, WellKnown.AwsRegionEnv);
@@ -173,36 +172,18 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
             // First position, as the reference does.
             writer = patch.BeginAdd("/spec/volumes/0");
-            WriteVolume(writer, mode, audience, expiration);
+            PatchValues.WriteVolume(writer, mode.VolumeName, mode.TokenPath, audience, expiration);
         }
         else
         {
             writer = patch.BeginAdd("/spec/volumes");
             writer.WriteStartArray();
-            WriteVolume(writer, mode, audience, expiration);
+            PatchValues.WriteVolume(writer, mode.VolumeName, mode.TokenPath, audience, expiration);
             writer.WriteEndArray();
         }
 
         patch.EndAdd();
         return true;
-    }
-
-    private static void WriteVolume(Utf8JsonWriter writer, Mode mode, string audience, long expiration)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(NameProperty, mode.VolumeName);
-        writer.WriteStartObject("projected");
-        writer.WriteStartArray("sources");
-        writer.WriteStartObject();
-        writer.WriteStartObject("serviceAccountToken");
-        writer.WriteString("audience", audience);
-        writer.WriteNumber("expirationSeconds", expiration);
-        writer.WriteString("path", mode.TokenPath);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-        writer.WriteEndObject();
     }
 
     private void MutateContainers(
@@ -311,7 +292,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             foreach (var (name, value) in added)
             {
                 var writer = patch.BeginAdd(Format(path, field, index, "env/-"));
-                WriteEnvVar(writer, name, value);
+                PatchValues.WriteEnvVar(writer, name, value);
                 patch.EndAdd();
             }
 
@@ -322,19 +303,11 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         listWriter.WriteStartArray();
         foreach (var (name, value) in added)
         {
-            WriteEnvVar(listWriter, name, value);
+            PatchValues.WriteEnvVar(listWriter, name, value);
         }
 
         listWriter.WriteEndArray();
         patch.EndAdd();
-    }
-
-    private static void WriteEnvVar(Utf8JsonWriter writer, string name, string value)
-    {
-        writer.WriteStartObject();
-        writer.WriteString(NameProperty, name);
-        writer.WriteString(ValueProperty, value);
-        writer.WriteEndObject();
     }
 
     private static void WriteMount(JsonPatchWriter patch, JsonElement mounts, string field, int index, Mode mode, Span<char> path)
