@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using PodIdentityWebhook.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(PodIdentityWebhook.Benchmarks.ReviewBenchmarks).Assembly).Run(args);
+if (args.Length > 0 && args[0] == CacheMemory.Command)
+{
+    return await CacheMemory.RunAsync(args);
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ReviewBenchmarks).Assembly).Run(args);
+return 0;

@@ -1,5 +1,6 @@
 using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
@@ -11,26 +12,17 @@ internal static class WebhookServices
     public static IServiceCollection AddIdentitySources(
         this IServiceCollection services, WebhookOptions options, AwsAccountInfo? account)
     {
-        if (options.ServiceAccountsFile.Length == 0)
-        {
-            throw new StartupException(
-                "no ServiceAccount source: pass --service-accounts-file PATH (watching the Kubernetes API through --kubeconfig or in-cluster configuration is not available in this version)");
-        }
-
-        if (options.WatchConfigMap)
-        {
-            throw new StartupException(
-                "--watch-config-map needs the Kubernetes API watch, which is not available in this version");
-        }
-
         services.AddSingleton(sp => new ServiceAccountParser(
             options, sp.GetRequiredService<ILogger<ServiceAccountParser>>(), account));
-        services.AddSingleton<ServiceAccountFileSource>(sp => new ServiceAccountFileSource(
-            options.ServiceAccountsFile,
-            sp.GetRequiredService<ServiceAccountParser>(),
-            sp.GetRequiredService<ILogger<ServiceAccountFileSource>>()));
-        services.AddSingleton<IServiceAccountSource>(sp => sp.GetRequiredService<ServiceAccountFileSource>());
-        services.AddSingleton<IConfigMapSource>(ConfigMapEntries.Empty);
+        services.AddSingleton<WebhookMetrics>();
+        if (options.ServiceAccountsFile.Length > 0)
+        {
+            AddServiceAccountsFile(services, options);
+        }
+        else
+        {
+            AddKubernetesApi(services, options);
+        }
 
         if (options.WatchContainerCredentialsConfig.Length > 0)
         {
@@ -45,6 +37,71 @@ internal static class WebhookServices
 
         services.AddSingleton<IIdentityResolver, IdentityResolver>();
         return services;
+    }
+
+    private static void AddServiceAccountsFile(IServiceCollection services, WebhookOptions options)
+    {
+        if (options.WatchConfigMap)
+        {
+            throw new StartupException(
+                "--watch-config-map reads the ConfigMap from the Kubernetes API, and --service-accounts-file replaces the API: use one or the other");
+        }
+
+        services.AddSingleton<ServiceAccountFileSource>(sp => new ServiceAccountFileSource(
+            options.ServiceAccountsFile,
+            sp.GetRequiredService<ServiceAccountParser>(),
+            sp.GetRequiredService<ILogger<ServiceAccountFileSource>>()));
+        services.AddSingleton<IServiceAccountSource>(sp => sp.GetRequiredService<ServiceAccountFileSource>());
+        services.AddSingleton<IConfigMapSource>(ConfigMapEntries.Empty);
+    }
+
+    private static void AddKubernetesApi(IServiceCollection services, WebhookOptions options)
+    {
+        var connection = Connect(options);
+        services.AddSingleton<IKubernetesApi>(_ => new KubernetesApiClient(connection));
+        services.AddSingleton<ServiceAccountCache>();
+        services.AddSingleton<IServiceAccountSource>(sp => sp.GetRequiredService<ServiceAccountCache>());
+        if (options.ServiceAccountLookupGracePeriod > TimeSpan.Zero)
+        {
+            services.AddSingleton(sp => new ServiceAccountLookup(
+                sp.GetRequiredService<ServiceAccountCache>(),
+                sp.GetRequiredService<IKubernetesApi>(),
+                options.ServiceAccountLookupGracePeriod,
+                sp.GetRequiredService<ILogger<ServiceAccountLookup>>()));
+        }
+
+        if (options.WatchConfigMap)
+        {
+            services.AddSingleton<ConfigMapIdentitySource>();
+            services.AddSingleton<ConfigMapWatch>();
+            services.AddSingleton<IConfigMapSource>(sp => sp.GetRequiredService<ConfigMapWatch>());
+        }
+        else
+        {
+            services.AddSingleton<IConfigMapSource>(ConfigMapEntries.Empty);
+        }
+
+        services.AddHostedService<KubernetesWatchService>();
+    }
+
+    private static KubernetesConnection Connect(WebhookOptions options)
+    {
+        if (options.Kubeconfig.Length == 0 && options.KubeApi.Length == 0 && !InClusterConfig.IsAvailable())
+        {
+            throw new StartupException(
+                "no ServiceAccount source: pass --kubeconfig PATH, or --kube-api URL, or run in a pod (in-cluster configuration: "
+                + $"{InClusterConfig.HostVariable}, {InClusterConfig.PortVariable} and {InClusterConfig.TokenPath}); "
+                + "or, without a cluster, --service-accounts-file PATH");
+        }
+
+        try
+        {
+            return KubernetesConnections.FromFlags(options.Kubeconfig, options.KubeApi);
+        }
+        catch (KubernetesConfigException ex)
+        {
+            throw new StartupException(ex.Message);
+        }
     }
 
     public static IServiceCollection AddAdmission(this IServiceCollection services, WebhookOptions options)

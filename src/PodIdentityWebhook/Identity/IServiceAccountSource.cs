@@ -1,8 +1,9 @@
 namespace PodIdentityWebhook.Identity;
 
 /// <summary>
-/// Where ServiceAccounts come from: a local file today, the API watch cache later.
-/// Lookups are synchronous and allocation-free; they sit on the admission hot path.
+/// Where ServiceAccounts come from: the API watch cache (<see cref="ServiceAccountCache"/>) or
+/// a local file. Lookups are synchronous and cheap (no I/O, no locks); they sit on the
+/// admission hot path. A miss may then be looked up with <see cref="ServiceAccountLookup"/>.
 /// </summary>
 internal interface IServiceAccountSource
 {

@@ -1,3 +1,4 @@
+using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
@@ -7,13 +8,18 @@ namespace PodIdentityWebhook.Identity;
 /// The reference's precedence: the container-credentials file, then a ServiceAccount with a
 /// role-arn annotation, then the ConfigMap (<c>ns/sa</c>, then <c>*/sa</c>). Sources that are
 /// not configured are passed as their empty forms (<see cref="ConfigMapEntries.Empty"/>,
-/// <see cref="ContainerCredentialsIdentities.Empty"/>).
+/// <see cref="ContainerCredentialsIdentities.Empty"/>). With a <paramref name="lookup"/>, a
+/// ServiceAccount missing from the cache is waited for (--service-account-lookup-grace-period);
+/// a pod left without identity because its ServiceAccount was not found is counted in
+/// <paramref name="metrics"/>.
 /// </summary>
 internal sealed class IdentityResolver(
     WebhookOptions options,
     IServiceAccountSource serviceAccounts,
     IConfigMapSource configMap,
-    IContainerCredentialsSource containerCredentials) : IIdentityResolver
+    IContainerCredentialsSource containerCredentials,
+    ServiceAccountLookup? lookup = null,
+    WebhookMetrics? metrics = null) : IIdentityResolver
 {
     private const string ContainerCredentialsSource = "container-credentials file";
 
@@ -22,11 +28,17 @@ internal sealed class IdentityResolver(
 
     public ValueTask<IdentityResolution> ResolveAsync(string @namespace, string serviceAccount, CancellationToken cancellationToken)
     {
-        // Seam for the cache-miss lookup: when the ServiceAccount is unknown and
-        // --service-account-lookup-grace-period > 0, wait (bounded) for the API GET here
-        // before resolving. Until then every lookup completes synchronously.
         var account = serviceAccounts.Find(@namespace, serviceAccount);
-        return new ValueTask<IdentityResolution>(Resolve(@namespace, serviceAccount, account));
+        var resolution = Resolve(@namespace, serviceAccount, account);
+
+        // As the reference: a pod the ConfigMap (or the container-credentials file) already
+        // answers for does not wait for its ServiceAccount.
+        if (resolution is { ServiceAccountFound: false, Identity: null } && lookup is { GracePeriod.Ticks: > 0 })
+        {
+            return LookUpAsync(@namespace, serviceAccount, cancellationToken);
+        }
+
+        return new ValueTask<IdentityResolution>(Count(resolution));
     }
 
     /// <summary>Resolution given what is known about the ServiceAccount (null when unknown).</summary>
@@ -77,5 +89,21 @@ internal sealed class IdentityResolver(
             ? "ServiceAccount " + @namespace + "/" + serviceAccount + _noRoleSuffix
             : "ServiceAccount " + @namespace + "/" + serviceAccount + " not found";
         return new IdentityResolution(null, reason, found);
+    }
+
+    private async ValueTask<IdentityResolution> LookUpAsync(string @namespace, string serviceAccount, CancellationToken cancellationToken)
+    {
+        var account = await lookup!.FindAsync(@namespace, serviceAccount, cancellationToken);
+        return Count(Resolve(@namespace, serviceAccount, account));
+    }
+
+    private IdentityResolution Count(IdentityResolution resolution)
+    {
+        if (resolution is { ServiceAccountFound: false, Identity: null })
+        {
+            metrics?.MissingServiceAccount();
+        }
+
+        return resolution;
     }
 }

@@ -73,6 +73,35 @@ internal sealed partial class Informer<T>
     /// <summary>Completes when the first list is in; throws only if <paramref name="cancellationToken"/> fires first.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
 
+    /// <summary>
+    /// Caches an object read outside the watch (a GET on a cache miss) unless the cache
+    /// already holds it or the watch has already moved past its resourceVersion, since then
+    /// its absence means it was deleted. Returns what the cache holds for it afterwards.
+    /// </summary>
+    public T? AddIfAbsent(JsonElement obj)
+    {
+        if (KeyOf(obj) is not { } key)
+        {
+            return null;
+        }
+
+        lock (_gate)
+        {
+            if (_cache.TryGetValue(key, out var existing))
+            {
+                return existing;
+            }
+
+            if (IsOlderThanWatch(ResourceVersionOf(obj)))
+            {
+                return null;
+            }
+
+            Upsert(key, obj);
+            return _cache.GetValueOrDefault(key);
+        }
+    }
+
     /// <summary>Lists and watches until <paramref name="cancellationToken"/> fires, then returns without throwing.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -353,6 +382,13 @@ internal sealed partial class Informer<T>
             return new ObjectKey(shared, name);
         }
     }
+
+    // resourceVersions are opaque to clients, but every API server makes them etcd revisions;
+    // when either is not a number, assume the object is newer.
+    private bool IsOlderThanWatch(string? objectVersion) =>
+        long.TryParse(objectVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version)
+        && long.TryParse(_resourceVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var watched)
+        && version <= watched;
 
     private static string? ResourceVersionOf(JsonElement obj) =>
         obj.ValueKind == JsonValueKind.Object

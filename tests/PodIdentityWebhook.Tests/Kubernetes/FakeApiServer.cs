@@ -15,7 +15,7 @@ using Microsoft.Extensions.Logging;
 namespace PodIdentityWebhook.Tests.Kubernetes;
 
 /// <summary>
-/// An API server for ServiceAccounts on loopback that tests steer: objects with a global
+/// An API server for ServiceAccounts (and ConfigMaps) on loopback that tests steer: objects with a global
 /// resourceVersion, an event log that watches replay from their resourceVersion (410 once
 /// compacted), paged lists from a snapshot, and injected faults (500s, a slow list, a watch
 /// cut mid-event, 410 as a response or as an ERROR event, bookmarks). It can stop and start
@@ -26,10 +26,13 @@ internal sealed class FakeApiServer : IAsyncDisposable
     public const string CollectionPath = "/api/v1/serviceaccounts";
     public const string RoleAnnotation = "eks.amazonaws.com/role-arn";
 
+    private const string ServiceAccounts = "serviceaccounts";
+    private const string ConfigMaps = "configmaps";
+
     private readonly Lock _gate = new();
     private readonly SortedDictionary<string, JsonObject> _objects = new(StringComparer.Ordinal);
-    private readonly List<(long Version, string Line)> _log = [];
-    private readonly List<Channel<WatchStep>> _watchers = [];
+    private readonly List<(long Version, string Line, string Key)> _log = [];
+    private readonly List<(Channel<WatchStep> Channel, Scope Scope)> _watchers = [];
     private readonly ConcurrentDictionary<string, (List<string> Items, long Version)> _snapshots = new();
     private readonly X509Certificate2? _serverCertificate;
     private readonly Func<X509Certificate2, bool>? _acceptClient;
@@ -81,6 +84,12 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public IEnumerable<string> Watches => Requests.Where(r => r.StartsWith("WATCH", StringComparison.Ordinal));
 
+    /// <summary>Every GET of one ServiceAccount, as "GET ns/name".</summary>
+    public IEnumerable<string> Gets => Requests.Where(r => r.StartsWith("GET", StringComparison.Ordinal));
+
+    /// <summary>GETs of one object wait for this; replace it with an incomplete one to hold them.</summary>
+    public TaskCompletionSource GetGate { get; set; } = Completed();
+
     /// <summary>A server on a free loopback port.</summary>
     public static async Task<FakeApiServer> StartAsync(X509Certificate2? serverCertificate = null, Func<X509Certificate2, bool>? acceptClient = null)
     {
@@ -113,12 +122,16 @@ internal sealed class FakeApiServer : IAsyncDisposable
             }
         }));
         var app = builder.Build();
-        app.MapGet(CollectionPath, HandleCollectionAsync);
-        app.MapGet("/api/v1/namespaces/{ns}/serviceaccounts/{name}", (string ns, string name) =>
+        app.MapGet(CollectionPath, context => HandleCollectionAsync(context, new Scope(ServiceAccounts, null, null)));
+        app.MapGet("/api/v1/namespaces/{ns}/configmaps", context =>
+            HandleCollectionAsync(context, new Scope(ConfigMaps, (string)context.Request.RouteValues["ns"]!, null)));
+        app.MapGet("/api/v1/namespaces/{ns}/serviceaccounts/{name}", async (string ns, string name, HttpContext context) =>
         {
+            Requests.Enqueue($"GET {ns}/{name}");
+            await GetGate.Task.WaitAsync(context.RequestAborted);
             lock (_gate)
             {
-                return _objects.TryGetValue(ns + "/" + name, out var obj)
+                return _objects.TryGetValue(Key(ServiceAccounts, ns, name), out var obj)
                     ? Results.Text(obj.ToJsonString(), "application/json")
                     : Results.Text(Status(404, "NotFound", $"serviceaccounts \"{name}\" not found"), "application/json", statusCode: 404);
             }
@@ -163,26 +176,45 @@ internal sealed class FakeApiServer : IAsyncDisposable
                     ["annotations"] = annotations,
                 },
             };
-            var type = _objects.ContainsKey(ns + "/" + name) ? "MODIFIED" : "ADDED";
-            _objects[ns + "/" + name] = obj;
-            Record(version, Event(type, obj.ToJsonString()), notify);
+            Store(Key(ServiceAccounts, ns, name), obj, version, notify);
         }
     }
 
-    public void Delete(string ns, string name, bool notify = true)
+    public void Delete(string ns, string name, bool notify = true) => Remove(Key(ServiceAccounts, ns, name), notify);
+
+    /// <summary>Creates or replaces a ConfigMap with the given data (none when null).</summary>
+    public void PutConfigMap(string ns, string name, IReadOnlyDictionary<string, string>? data)
     {
         lock (_gate)
         {
-            if (!_objects.Remove(ns + "/" + name, out var obj))
+            var version = Interlocked.Increment(ref _version);
+            var obj = new JsonObject
             {
-                return;
+                ["apiVersion"] = "v1",
+                ["kind"] = "ConfigMap",
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = name,
+                    ["namespace"] = ns,
+                    ["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture),
+                },
+            };
+            if (data is not null)
+            {
+                var values = new JsonObject();
+                foreach (var (key, value) in data)
+                {
+                    values[key] = value;
+                }
+
+                obj["data"] = values;
             }
 
-            var version = Interlocked.Increment(ref _version);
-            obj["metadata"]!["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture);
-            Record(version, Event("DELETED", obj.ToJsonString()), notify);
+            Store(Key(ConfigMaps, ns, name), obj, version, notify: true);
         }
     }
+
+    public void DeleteConfigMap(string ns, string name) => Remove(Key(ConfigMaps, ns, name), notify: true);
 
     /// <summary>Sends a BOOKMARK at a new resourceVersion to open watches and returns it.</summary>
     public string Bookmark()
@@ -193,7 +225,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
             var line = Event("BOOKMARK", $$$"""{"kind":"ServiceAccount","apiVersion":"v1","metadata":{"resourceVersion":"{{{version}}}"}}""");
             foreach (var watcher in _watchers)
             {
-                watcher.Writer.TryWrite(new WatchStep(line, Cut: false));
+                watcher.Channel.Writer.TryWrite(new WatchStep(line, Cut: false));
             }
 
             return version;
@@ -217,7 +249,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
         {
             foreach (var watcher in _watchers)
             {
-                watcher.Writer.TryComplete();
+                watcher.Channel.Writer.TryComplete();
             }
         }
     }
@@ -231,11 +263,12 @@ internal sealed class FakeApiServer : IAsyncDisposable
         lock (_gate)
         {
             Put(ns, name, role, notify: false);
-            var line = Event("ADDED", _objects[ns + "/" + name].ToJsonString());
-            _log.Add((Version, line));
-            foreach (var watcher in _watchers)
+            var key = Key(ServiceAccounts, ns, name);
+            var line = Event("ADDED", _objects[key].ToJsonString());
+            _log.Add((Version, line, key));
+            foreach (var watcher in _watchers.Where(w => w.Scope.Matches(key)))
             {
-                watcher.Writer.TryWrite(new WatchStep(line[..(line.Length / 2)], Cut: true, Abort: abort));
+                watcher.Channel.Writer.TryWrite(new WatchStep(line[..(line.Length / 2)], Cut: true, Abort: abort));
             }
         }
     }
@@ -265,37 +298,69 @@ internal sealed class FakeApiServer : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    private static string Key(string resource, string ns, string name) => $"{resource}/{ns}/{name}";
+
     // Callers hold _gate.
-    private void Record(long version, string line, bool notify)
+    private void Store(string key, JsonObject obj, long version, bool notify)
+    {
+        var type = _objects.ContainsKey(key) ? "MODIFIED" : "ADDED";
+        _objects[key] = obj;
+        Record(version, Event(type, obj.ToJsonString()), key, notify);
+    }
+
+    private void Remove(string key, bool notify)
+    {
+        lock (_gate)
+        {
+            if (!_objects.Remove(key, out var obj))
+            {
+                return;
+            }
+
+            var version = Interlocked.Increment(ref _version);
+            obj["metadata"]!["resourceVersion"] = version.ToString(CultureInfo.InvariantCulture);
+            Record(version, Event("DELETED", obj.ToJsonString()), key, notify);
+        }
+    }
+
+    // Callers hold _gate.
+    private void Record(long version, string line, string key, bool notify)
     {
         if (!notify)
         {
             return;
         }
 
-        _log.Add((version, line));
-        foreach (var watcher in _watchers)
+        _log.Add((version, line, key));
+        foreach (var watcher in _watchers.Where(w => w.Scope.Matches(key)))
         {
-            watcher.Writer.TryWrite(new WatchStep(line, Cut: false));
+            watcher.Channel.Writer.TryWrite(new WatchStep(line, Cut: false));
         }
     }
 
-    private async Task HandleCollectionAsync(HttpContext context)
+    private async Task HandleCollectionAsync(HttpContext context, Scope scope)
     {
         Authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
         var watch = context.Request.Query["watch"] is var flag && (flag == "1" || flag == "true");
-        Requests.Enqueue((watch ? "WATCH " : "LIST ") + context.Request.QueryString.Value);
+        var collection = scope.Resource == ServiceAccounts ? "" : $"{scope.Resource} ";
+        Requests.Enqueue((watch ? "WATCH " : "LIST ") + collection + context.Request.QueryString.Value);
+        var selector = context.Request.Query["fieldSelector"].ToString();
+        if (selector.StartsWith("metadata.name=", StringComparison.Ordinal))
+        {
+            scope = scope with { Name = selector["metadata.name=".Length..] };
+        }
+
         if (watch)
         {
-            await WatchAsync(context);
+            await WatchAsync(context, scope);
         }
         else
         {
-            await ListAsync(context);
+            await ListAsync(context, scope);
         }
     }
 
-    private async Task ListAsync(HttpContext context)
+    private async Task ListAsync(HttpContext context, Scope scope)
     {
         if (Interlocked.Decrement(ref _listFailures) >= 0)
         {
@@ -318,7 +383,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
         {
             lock (_gate)
             {
-                snapshot = (_objects.Values.Select(o => o.ToJsonString()).ToList(), Version);
+                snapshot = (_objects.Where(o => scope.Matches(o.Key)).Select(o => o.Value.ToJsonString()).ToList(), Version);
             }
 
             token = Guid.NewGuid().ToString("N");
@@ -335,7 +400,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
         await context.Response.WriteAsync(body.ToString(), context.RequestAborted);
     }
 
-    private async Task WatchAsync(HttpContext context)
+    private async Task WatchAsync(HttpContext context, Scope scope)
     {
         if (Interlocked.Decrement(ref _watchFailures) >= 0)
         {
@@ -362,12 +427,12 @@ internal sealed class FakeApiServer : IAsyncDisposable
             }
             else
             {
-                foreach (var (version, line) in _log.Where(e => e.Version > from))
+                foreach (var (version, line, _) in _log.Where(e => e.Version > from && scope.Matches(e.Key)))
                 {
                     channel.Writer.TryWrite(new WatchStep(line, Cut: false));
                 }
 
-                _watchers.Add(channel);
+                _watchers.Add((channel, scope));
             }
         }
 
@@ -412,7 +477,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
         {
             lock (_gate)
             {
-                _watchers.Remove(channel);
+                _watchers.RemoveAll(w => w.Channel == channel);
             }
         }
     }
@@ -425,4 +490,16 @@ internal sealed class FakeApiServer : IAsyncDisposable
     }
 
     private readonly record struct WatchStep(string Line, bool Cut, bool Abort = false);
+
+    /// <summary>What a list or watch covers: a resource, optionally one namespace, optionally one name (a field selector).</summary>
+    private readonly record struct Scope(string Resource, string? Namespace, string? Name)
+    {
+        public bool Matches(string key)
+        {
+            var parts = key.Split('/');
+            return parts[0] == Resource
+                && (Namespace is null || parts[1] == Namespace)
+                && (Name is null || parts[2] == Name);
+        }
+    }
 }

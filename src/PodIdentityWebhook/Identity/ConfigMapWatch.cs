@@ -1,0 +1,80 @@
+using System.Text.Json;
+using PodIdentityWebhook.Kubernetes;
+using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>
+/// --watch-config-map: a list+watch of the one <c>pod-identity-webhook</c> ConfigMap in
+/// --namespace (a field selector, so nothing else is sent), feeding each version of its
+/// <c>config</c> key to a <see cref="ConfigMapIdentitySource"/>. Deleting the ConfigMap, or
+/// its key, clears the entries; a version that does not parse keeps the last good table.
+/// Synced after the first list, whether or not the ConfigMap exists.
+/// </summary>
+internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string>
+{
+    private readonly Informer<string> _informer;
+    private readonly ConfigMapIdentitySource _source;
+    private readonly Lock _gate = new();
+    private string? _applied;
+    private bool _seen;
+
+    public ConfigMapWatch(IKubernetesApi api, ConfigMapIdentitySource source, WebhookOptions options, ILogger<ConfigMapWatch> logger, InformerOptions? informerOptions = null)
+    {
+        _source = source;
+        _informer = new Informer<string>(
+            api,
+            informerOptions ?? DefaultOptions(options.Namespace, options.ResyncPeriod),
+            Project,
+            logger,
+            this);
+    }
+
+    public bool HasSynced => _informer.HasSynced;
+
+    public int Count => _source.Count;
+
+    public ConfigMapEntry? Find(string @namespace, string name) => _source.Find(@namespace, name);
+
+    public static InformerOptions DefaultOptions(string @namespace, TimeSpan resyncPeriod) =>
+        new($"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps")
+        {
+            List = new ListOptions(FieldSelector: "metadata.name=" + WellKnown.ConfigMapName),
+            ResyncPeriod = resyncPeriod,
+        };
+
+    public Task RunAsync(CancellationToken cancellationToken) => _informer.RunAsync(cancellationToken);
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _informer.WaitForSyncAsync(cancellationToken);
+
+    void IInformerHandler<string>.OnUpsert(ObjectKey key, string value) => Apply(value);
+
+    void IInformerHandler<string>.OnDelete(ObjectKey key, string value) => Apply(null);
+
+    // The ConfigMap's config value; null (nothing cached, so a delete) when the key is missing.
+    private static string? Project(ObjectKey key, JsonElement configMap) =>
+        key.Name == WellKnown.ConfigMapName
+        && configMap.TryGetProperty("data", out var data)
+        && data.ValueKind == JsonValueKind.Object
+        && data.TryGetProperty(WellKnown.ConfigMapKey, out var config)
+        && config.ValueKind == JsonValueKind.String
+            ? config.GetString()
+            : null;
+
+    private void Apply(string? config)
+    {
+        lock (_gate)
+        {
+            // Resyncs and unrelated edits re-deliver the same value: parse and log only changes.
+            if (_seen && string.Equals(config, _applied, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            _seen = true;
+            _applied = config;
+            _source.Update(config);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using PodIdentityWebhook.Kubernetes;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Identity;
+
+/// <summary>
+/// Every ServiceAccount in the cluster, from a list+watch of <c>/api/v1/serviceaccounts</c>,
+/// kept as a <see cref="CachedServiceAccount"/> (the answer, not the object): under 300
+/// bytes each, so 100k ServiceAccounts fit in about 20 MB
+/// (<c>scripts/measure-cache-memory.sh</c>).
+/// </summary>
+internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHandler<CachedServiceAccount>
+{
+    private readonly Informer<CachedServiceAccount> _informer;
+    private readonly ServiceAccountParser _parser;
+    private readonly string _annotationPrefix;
+    private readonly StringPool _pool = new();
+    private readonly StringPool _arnPrefixes = new(capacity: 1024);
+
+    public ServiceAccountCache(
+        IKubernetesApi api,
+        ServiceAccountParser parser,
+        WebhookOptions options,
+        ILogger<ServiceAccountCache> logger,
+        InformerOptions? informerOptions = null)
+    {
+        _parser = parser;
+        _annotationPrefix = options.AnnotationPrefix + "/";
+        _informer = new Informer<CachedServiceAccount>(
+            api,
+            informerOptions ?? new InformerOptions(CollectionPath) { ResyncPeriod = options.ResyncPeriod },
+            Project,
+            logger,
+            this);
+    }
+
+    /// <summary>The cluster-wide ServiceAccount collection.</summary>
+    public const string CollectionPath = "/api/v1/serviceaccounts";
+
+    /// <summary>Raised after the watch (or a lookup) caches a ServiceAccount; must be quick.</summary>
+    public event Action<ObjectKey>? Cached;
+
+    public bool HasSynced => _informer.HasSynced;
+
+    public int Count => _informer.Count;
+
+    public ServiceAccountIdentity? Find(string @namespace, string name) =>
+        _informer.TryGet(@namespace, name, out var account) ? account.ToIdentity(@namespace, name) : null;
+
+    /// <summary>The API path of one ServiceAccount.</summary>
+    public static string ObjectPath(string @namespace, string name) =>
+        $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/serviceaccounts/{Uri.EscapeDataString(name)}";
+
+    /// <summary>Lists and watches until <paramref name="cancellationToken"/> fires.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) => _informer.RunAsync(cancellationToken);
+
+    public Task WaitForSyncAsync(CancellationToken cancellationToken) => _informer.WaitForSyncAsync(cancellationToken);
+
+    /// <summary>Caches a ServiceAccount read with a GET, unless the watch knows better; returns what the cache then says.</summary>
+    public ServiceAccountIdentity? Add(JsonElement serviceAccount, string @namespace, string name) =>
+        _informer.AddIfAbsent(serviceAccount)?.ToIdentity(@namespace, name);
+
+    /// <summary>
+    /// The cache's projection: the parsed identity with its strings shared. Public so the
+    /// memory benchmark measures exactly what the cache keeps.
+    /// </summary>
+    public CachedServiceAccount Project(ObjectKey key, JsonElement serviceAccount)
+    {
+        string? resourceVersion = null;
+        Dictionary<string, string>? annotations = null;
+        if (serviceAccount.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        {
+            if (metadata.TryGetProperty("resourceVersion", out var version) && version.ValueKind == JsonValueKind.String)
+            {
+                resourceVersion = version.GetString();
+            }
+
+            if (metadata.TryGetProperty("annotations", out var values) && values.ValueKind == JsonValueKind.Object)
+            {
+                // Only ours are read; the rest (last-applied-configuration and such) are never copied.
+                foreach (var annotation in values.EnumerateObject())
+                {
+                    if (annotation.Value.ValueKind == JsonValueKind.String
+                        && annotation.Name.StartsWith(_annotationPrefix, StringComparison.Ordinal))
+                    {
+                        annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                        annotations[annotation.Name] = annotation.Value.GetString()!;
+                    }
+                }
+            }
+        }
+
+        var identity = _parser.Parse(key.Namespace, key.Name, resourceVersion, annotations);
+        string? arnPrefix = null;
+        string? arnRest = null;
+        if (identity.RoleArn is { } roleArn)
+        {
+            var split = CachedServiceAccount.PrefixLength(roleArn);
+            arnPrefix = split > 0 ? _arnPrefixes.Intern(roleArn[..split]) : null;
+            arnRest = _pool.Intern(split > 0 ? roleArn[split..] : roleArn);
+        }
+
+        return new CachedServiceAccount(
+            resourceVersion,
+            arnPrefix,
+            arnRest,
+            _pool.Intern(identity.Audience),
+            identity.UseRegionalSts,
+            identity.TokenExpiration);
+    }
+
+    void IInformerHandler<CachedServiceAccount>.OnUpsert(ObjectKey key, CachedServiceAccount value) => Cached?.Invoke(key);
+
+    void IInformerHandler<CachedServiceAccount>.OnDelete(ObjectKey key, CachedServiceAccount value)
+    {
+    }
+}
