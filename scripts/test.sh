@@ -8,6 +8,12 @@ configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d)"
 trap 'rm -rf "$results"' EXIT
 
+# The E2E suite needs a real kube-apiserver and etcd: built once and cached outside the repo.
+if [[ -z "${KUBEBUILDER_ASSETS:-}" ]]; then
+  KUBEBUILDER_ASSETS="$(scripts/control-plane.sh | tail -n 1)"
+  export KUBEBUILDER_ASSETS
+fi
+
 dotnet build PodIdentityWebhook.sln -c "$configuration" -nologo -v quiet
 
 status=0

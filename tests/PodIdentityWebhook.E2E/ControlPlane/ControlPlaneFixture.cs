@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+
+namespace PodIdentityWebhook.E2E.ControlPlane;
+
+/// <summary>
+/// A real control plane for the run: etcd and kube-apiserver on free loopback ports, with
+/// certificates made here, a static admin token, and a kubeconfig the webhook and tests use.
+/// Nothing runs pods (no kubelet, no controller-manager): what the API server stores is what
+/// tests assert on. The API server can be stopped and started again on the same ports and etcd.
+/// </summary>
+public sealed class ControlPlaneFixture : IAsyncLifetime
+{
+    internal const string AdminToken = "pod-identity-webhook-e2e-admin";
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("piw-control-plane-").FullName;
+    private string _assets = "";
+    private ManagedProcess? _etcd;
+    private ManagedProcess? _apiServer;
+    private int _etcdPort;
+
+    internal ControlPlanePki Pki { get; private set; } = null!;
+
+    public Uri Server { get; private set; } = null!;
+
+    /// <summary>A kubeconfig for the admin token, CA included.</summary>
+    public string KubeconfigPath => Path.Combine(_folder, "kubeconfig");
+
+    internal KubeRest Rest { get; private set; } = null!;
+
+    /// <summary>How long the control plane took to become ready, for the test output.</summary>
+    public TimeSpan StartupTime { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        _assets = ControlPlaneAssets.Folder();
+        Pki = ControlPlanePki.Create(_folder);
+        File.WriteAllText(Path.Combine(_folder, "tokens.csv"), $"{AdminToken},admin,admin-uid,\"system:masters\"\n");
+        _etcdPort = FreePort();
+        Server = new Uri($"https://127.0.0.1:{FreePort()}");
+        WriteKubeconfig();
+        Rest = new KubeRest(Server, AdminToken, Pki.CaPem);
+
+        var peerPort = FreePort();
+        _etcd = ManagedProcess.Start(Path.Combine(_assets, "etcd"),
+        [
+            "--name", "e2e",
+            "--data-dir", Path.Combine(_folder, "etcd"),
+            "--listen-client-urls", $"http://127.0.0.1:{_etcdPort}",
+            "--advertise-client-urls", $"http://127.0.0.1:{_etcdPort}",
+            "--listen-peer-urls", $"http://127.0.0.1:{peerPort}",
+            "--initial-advertise-peer-urls", $"http://127.0.0.1:{peerPort}",
+            "--initial-cluster", $"e2e=http://127.0.0.1:{peerPort}",
+            "--unsafe-no-fsync",
+        ], Path.Combine(_folder, "etcd.log"));
+        await StartApiServerAsync();
+        StartupTime = clock.Elapsed;
+    }
+
+    public async Task StartApiServerAsync() => _apiServer = await StartApiServerProcessAsync(Server, Rest, "kube-apiserver.log");
+
+    /// <summary>
+    /// A second API server on the same etcd, for making changes while the main one is down:
+    /// what a client of the main server must catch up on when it returns.
+    /// </summary>
+    internal async Task<(ManagedProcess Process, KubeRest Client)> StartSecondApiServerAsync()
+    {
+        var server = new Uri($"https://127.0.0.1:{FreePort()}");
+        var rest = new KubeRest(server, AdminToken, Pki.CaPem);
+        return (await StartApiServerProcessAsync(server, rest, "kube-apiserver-2.log"), rest);
+    }
+
+    private async Task<ManagedProcess> StartApiServerProcessAsync(Uri server, KubeRest rest, string logName)
+    {
+        var process = ManagedProcess.Start(Path.Combine(_assets, "kube-apiserver"),
+        [
+            "--etcd-servers", $"http://127.0.0.1:{_etcdPort}",
+            "--secure-port", server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--bind-address", "127.0.0.1",
+            "--tls-cert-file", Pki.ServingCertFile,
+            "--tls-private-key-file", Pki.ServingKeyFile,
+            "--client-ca-file", Pki.CaFile,
+            "--token-auth-file", Path.Combine(_folder, "tokens.csv"),
+            "--authorization-mode", "RBAC",
+            "--service-account-issuer", "https://kubernetes.default.svc",
+            "--service-account-key-file", Pki.ServiceAccountPublicKeyFile,
+            "--service-account-signing-key-file", Pki.ServiceAccountKeyFile,
+            "--api-audiences", "https://kubernetes.default.svc",
+            "--service-cluster-ip-range", "10.0.0.0/24",
+            "--feature-gates", "BoundServiceAccountTokenVolume=true",
+            "--allow-privileged",
+        ], Path.Combine(_folder, logName));
+        await WaitUntilReadyAsync(process, rest);
+        return process;
+    }
+
+    public async Task StopApiServerAsync()
+    {
+        if (_apiServer is not null)
+        {
+            await _apiServer.StopAsync();
+            _apiServer.Dispose();
+            _apiServer = null;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopApiServerAsync();
+        if (_etcd is not null)
+        {
+            await _etcd.StopAsync();
+            _etcd.Dispose();
+        }
+
+        Rest?.Dispose();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A log still held open is not worth failing the run for.
+        }
+    }
+
+    private async Task WaitUntilReadyAsync(ManagedProcess apiServer, KubeRest rest)
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (apiServer.HasExited)
+            {
+                throw new InvalidOperationException("kube-apiserver exited during start:\n" + apiServer.Tail());
+            }
+
+            try
+            {
+                var status = await rest.GetStatusAsync("/readyz");
+                if (status == HttpStatusCode.OK
+                    && await rest.GetStatusAsync("/api/v1/namespaces/default") == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = status.ToString();
+            }
+            catch (HttpRequestException ex)
+            {
+                last = ex.Message;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new InvalidOperationException(
+            $"kube-apiserver not ready after {StartTimeout.TotalSeconds} s ({last}):\n{apiServer.Tail()}\netcd:\n{_etcd!.Tail()}");
+    }
+
+    private void WriteKubeconfig()
+    {
+        var ca = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(Pki.CaPem));
+        File.WriteAllText(KubeconfigPath, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: e2e
+              cluster:
+                server: {Server.ToString().TrimEnd('/')}
+                certificate-authority-data: {ca}
+            users:
+            - name: admin
+              user:
+                token: {AdminToken}
+            contexts:
+            - name: e2e
+              context:
+                cluster: e2e
+                user: admin
+            current-context: e2e
+            """);
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    internal static X509Certificate2 LoadCa(string pem) => X509Certificate2.CreateFromPem(pem);
+}

@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace PodIdentityWebhook.E2E.ControlPlane;
+
+/// <summary>Test-side writes to the API server (create, merge-patch, delete) with the admin token.</summary>
+internal sealed class KubeRest : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public KubeRest(Uri server, string token, string caPem)
+    {
+        var ca = X509Certificate2.CreateFromPem(caPem);
+        var handler = new SocketsHttpHandler();
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(certificate));
+        };
+        _http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    public async Task<HttpStatusCode> GetStatusAsync(string path)
+    {
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        return response.StatusCode;
+    }
+
+    public async Task<JsonNode?> GetAsync(string path)
+    {
+        using var response = await _http.GetAsync(new Uri(path, UriKind.Relative));
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        await EnsureAsync(response, "GET " + path);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<JsonNode> CreateAsync(string collectionPath, JsonNode body)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri(collectionPath, UriKind.Relative), content);
+        await EnsureAsync(response, "POST " + collectionPath);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    public async Task<JsonNode> MergePatchAsync(string path, JsonNode patch)
+    {
+        using var content = new StringContent(patch.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        using var request = new HttpRequestMessage(HttpMethod.Patch, new Uri(path, UriKind.Relative)) { Content = content };
+        using var response = await _http.SendAsync(request);
+        await EnsureAsync(response, "PATCH " + path);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    public async Task DeleteAsync(string path)
+    {
+        using var response = await _http.DeleteAsync(new Uri(path, UriKind.Relative));
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            await EnsureAsync(response, "DELETE " + path);
+        }
+    }
+
+    public Task<JsonNode> CreateNamespaceAsync(string name) =>
+        CreateAsync("/api/v1/namespaces", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Namespace",
+            ["metadata"] = new JsonObject { ["name"] = name },
+        });
+
+    public Task<JsonNode> CreateServiceAccountAsync(string @namespace, string name, IReadOnlyDictionary<string, string>? annotations = null)
+    {
+        var metadata = new JsonObject { ["name"] = name };
+        if (annotations is not null)
+        {
+            var node = new JsonObject();
+            foreach (var (key, value) in annotations)
+            {
+                node[key] = value;
+            }
+
+            metadata["annotations"] = node;
+        }
+
+        return CreateAsync($"/api/v1/namespaces/{@namespace}/serviceaccounts",
+            new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = metadata });
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string what)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            throw new HttpRequestException($"{what}: {(int)response.StatusCode} {body}", null, response.StatusCode);
+        }
+    }
+}
