@@ -13,6 +13,14 @@ internal sealed class KubeRest : IDisposable
 
     public KubeRest(Uri server, string token, string caPem)
     {
+        var handler = TrustingHandler(caPem);
+        _http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>A handler that trusts exactly the given CA, as a kubeconfig's certificate-authority-data does.</summary>
+    public static SocketsHttpHandler TrustingHandler(string caPem)
+    {
         var ca = X509Certificate2.CreateFromPem(caPem);
         var handler = new SocketsHttpHandler();
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
@@ -28,8 +36,7 @@ internal sealed class KubeRest : IDisposable
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return chain.Build(new X509Certificate2(certificate));
         };
-        _http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return handler;
     }
 
     public async Task<HttpStatusCode> GetStatusAsync(string path)
