@@ -13,7 +13,7 @@ namespace PodIdentityWebhook.Kubernetes;
 /// errors. The cache holds only what <c>project</c> makes of each object, never the object.
 /// </summary>
 /// <typeparam name="T">The small record kept per object.</typeparam>
-internal sealed partial class Informer<T>
+internal sealed class Informer<T>
     where T : class
 {
     private readonly IKubernetesApi _api;
@@ -145,7 +145,7 @@ internal sealed partial class Informer<T>
                 else
                 {
                     delay = backoff.Next();
-                    LogWatchClosedEarly(_logger, _options.Path, delay.Value.TotalMilliseconds);
+                    InformerLog.LogWatchClosedEarly(_logger, _options.Path, delay.Value.TotalMilliseconds);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -161,13 +161,13 @@ internal sealed partial class Informer<T>
                     delay = backoff.Next();
                 }
 
-                LogExpired(_logger, _options.Path, ex.Message);
+                InformerLog.LogExpired(_logger, _options.Path, ex.Message);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // A broken watch resumes from the last resourceVersion; a 410 then sends us to list.
                 delay = backoff.Next();
-                LogFailed(_logger, _options.Path, listing ? "list" : "watch", ex.Message, delay.Value.TotalMilliseconds);
+                InformerLog.LogFailed(_logger, _options.Path, listing ? "list" : "watch", ex.Message, delay.Value.TotalMilliseconds);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
@@ -229,7 +229,7 @@ internal sealed partial class Informer<T>
         }
 
         _resourceVersion = resourceVersion;
-        LogListed(_logger, _options.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
+        InformerLog.LogListed(_logger, _options.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
         _synced.TrySetResult();
     }
 
@@ -237,7 +237,7 @@ internal sealed partial class Informer<T>
     {
         var min = _options.MinWatchTimeout;
         var timeout = min + TimeSpan.FromTicks((long)(min.Ticks * Random.Shared.NextDouble()));
-        LogWatching(_logger, _options.Path, resourceVersion, (int)timeout.TotalSeconds);
+        InformerLog.LogWatching(_logger, _options.Path, resourceVersion, (int)timeout.TotalSeconds);
         var events = 0;
         await foreach (var watchEvent in _api.WatchAsync(_options.Path, _options.List, resourceVersion, timeout, cancellationToken))
         {
@@ -264,7 +264,7 @@ internal sealed partial class Informer<T>
             }
         }
 
-        LogWatchEnded(_logger, _options.Path, events, _resourceVersion);
+        InformerLog.LogWatchEnded(_logger, _options.Path, events, _resourceVersion);
         return events;
     }
 
@@ -307,7 +307,7 @@ internal sealed partial class Informer<T>
         catch (Exception ex)
         {
             // One odd object must not stall the informer; keep what was cached for it.
-            LogProjectFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
+            InformerLog.LogProjectFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
             return;
         }
 
@@ -350,7 +350,7 @@ internal sealed partial class Informer<T>
         }
         catch (Exception ex)
         {
-            LogHandlerFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
+            InformerLog.LogHandlerFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
         }
     }
 
@@ -399,36 +399,4 @@ internal sealed partial class Informer<T>
         && version.GetString() is { Length: > 0 } text
             ? text
             : null;
-
-    [LoggerMessage(EventId = 4000, Level = LogLevel.Information,
-        Message = "Listed {Path}: {Count} objects in {Pages} pages at resourceVersion {ResourceVersion} in {ElapsedMs} ms")]
-    private static partial void LogListed(ILogger logger, string path, int count, int pages, string resourceVersion, long elapsedMs);
-
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug,
-        Message = "Watching {Path} from resourceVersion {ResourceVersion} for {TimeoutSeconds} s")]
-    private static partial void LogWatching(ILogger logger, string path, string resourceVersion, int timeoutSeconds);
-
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug,
-        Message = "Watch of {Path} ended after {Events} events at resourceVersion {ResourceVersion}")]
-    private static partial void LogWatchEnded(ILogger logger, string path, int events, string? resourceVersion);
-
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Information,
-        Message = "{Path}: resourceVersion expired, listing again ({Error})")]
-    private static partial void LogExpired(ILogger logger, string path, string error);
-
-    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
-        Message = "{Path}: {Operation} failed: {Error}; retrying in {DelayMs} ms")]
-    private static partial void LogFailed(ILogger logger, string path, string operation, string error, double delayMs);
-
-    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning,
-        Message = "{Path}: the watch closed at once with no events; retrying in {DelayMs} ms")]
-    private static partial void LogWatchClosedEarly(ILogger logger, string path, double delayMs);
-
-    [LoggerMessage(EventId = 4006, Level = LogLevel.Error,
-        Message = "{Path}: cannot cache {Key}: {Error}")]
-    private static partial void LogProjectFailed(ILogger logger, string path, string key, string error, Exception exception);
-
-    [LoggerMessage(EventId = 4007, Level = LogLevel.Error,
-        Message = "{Path}: the handler failed for {Key}: {Error}")]
-    private static partial void LogHandlerFailed(ILogger logger, string path, string key, string error, Exception exception);
 }
