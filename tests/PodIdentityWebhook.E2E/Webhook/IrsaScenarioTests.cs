@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
 using Xunit.Abstractions;
 
@@ -24,7 +23,7 @@ public sealed class IrsaScenarioTests(ControlPlaneFixture plane, ITestOutputHelp
         var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope);
         try
         {
-            var pod = await CreateMutatedPodAsync(ns, "reader", webhook);
+            var pod = await ScenarioPods.CreateMutatedAsync(plane.Rest, ns, "reader", webhook, output);
             var container = pod["spec"]!["containers"]![0]!;
             var env = container["env"]!.AsArray().ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!["value"]?.GetValue<string>());
             Assert.Equal("keep", env["APP_MODE"]);
@@ -48,46 +47,6 @@ public sealed class IrsaScenarioTests(ControlPlaneFixture plane, ITestOutputHelp
         finally
         {
             await plane.Rest.DeleteAsync($"/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{configuration}");
-        }
-    }
-
-    /// <summary>
-    /// Creates pods until one comes back mutated: the API server picks up a new webhook
-    /// configuration through its own watch, a moment after it is created.
-    /// </summary>
-    private async Task<JsonNode> CreateMutatedPodAsync(string ns, string serviceAccount, RunningWebhook webhook)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            var pod = await plane.Rest.CreateAsync($"/api/v1/namespaces/{ns}/pods", new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Pod",
-                ["metadata"] = new JsonObject { ["generateName"] = "app-" },
-                ["spec"] = new JsonObject
-                {
-                    ["serviceAccountName"] = serviceAccount,
-                    ["containers"] = new JsonArray(new JsonObject
-                    {
-                        ["name"] = "app",
-                        ["image"] = "busybox",
-                        ["env"] = new JsonArray(new JsonObject { ["name"] = "APP_MODE", ["value"] = "keep" }),
-                    }),
-                },
-            });
-            if (pod["spec"]!["volumes"]!.AsArray().Any(v => v!["name"]!.GetValue<string>() == "aws-iam-token"))
-            {
-                return pod;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                output.WriteLine(webhook.Tail());
-                throw new TimeoutException("no pod was mutated within 15 s; the webhook log is in the test output");
-            }
-
-            await Task.Delay(250);
         }
     }
 }

@@ -13,6 +13,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
 {
     private readonly ManagedProcess _process;
     private readonly string _folder;
+    private bool _disposed;
 
     private RunningWebhook(ManagedProcess process, string folder, int port, string caPem)
     {
@@ -52,6 +53,12 @@ internal sealed class RunningWebhook : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _process.StopAsync();
         _process.Dispose();
         try
