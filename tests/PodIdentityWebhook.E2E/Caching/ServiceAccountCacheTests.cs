@@ -11,7 +11,6 @@ namespace PodIdentityWebhook.E2E.Caching;
 [Collection(ControlPlaneGroup.Name)]
 public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOutputHelper output)
 {
-    private const string RoleArnKey = "eks.amazonaws.com/role-arn";
     private static readonly TimeSpan OneSecond = TimeSpan.FromSeconds(1);
 
     [Fact]
@@ -20,12 +19,12 @@ public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOut
         var ns = await NewNamespaceAsync();
         await using var cache = await RunningCache.StartAsync(plane);
 
-        await plane.Rest.CreateServiceAccountAsync(ns, "app", new Dictionary<string, string> { [RoleArnKey] = Arn("reader") });
-        var added = await Poll.UntilAsync(() => cache.Find(ns, "app")?.RoleArn == Arn("reader"), OneSecond, "created ServiceAccount cached");
+        await plane.Rest.CreateServiceAccountAsync(ns, "app", Roles.Annotations("reader"));
+        var added = await Poll.UntilAsync(() => cache.Find(ns, "app")?.RoleArn == Roles.Arn("reader"), OneSecond, "created ServiceAccount cached");
 
         await plane.Rest.MergePatchAsync($"/api/v1/namespaces/{ns}/serviceaccounts/app",
-            RoleArnPatch(Arn("writer")));
-        var updated = await Poll.UntilAsync(() => cache.Find(ns, "app")?.RoleArn == Arn("writer"), OneSecond, "changed annotation cached");
+            Roles.AnnotationPatch("writer"));
+        var updated = await Poll.UntilAsync(() => cache.Find(ns, "app")?.RoleArn == Roles.Arn("writer"), OneSecond, "changed annotation cached");
 
         await plane.Rest.DeleteAsync($"/api/v1/namespaces/{ns}/serviceaccounts/app");
         var deleted = await Poll.UntilAsync(() => cache.Find(ns, "app") is null, OneSecond, "deleted ServiceAccount gone");
@@ -34,13 +33,13 @@ public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOut
             $"cache latency: add {added.TotalMilliseconds:F0} ms, update {updated.TotalMilliseconds:F0} ms, delete {deleted.TotalMilliseconds:F0} ms");
     }
 
-    [Fact]
+    [OwnControlPlaneFact]
     public async Task Cache_survives_an_api_server_restart_and_catches_up_on_changes_made_meanwhile()
     {
         var ns = await NewNamespaceAsync();
-        await plane.Rest.CreateServiceAccountAsync(ns, "kept", new Dictionary<string, string> { [RoleArnKey] = Arn("kept") });
-        await plane.Rest.CreateServiceAccountAsync(ns, "doomed", new Dictionary<string, string> { [RoleArnKey] = Arn("doomed") });
-        await plane.Rest.CreateServiceAccountAsync(ns, "changed", new Dictionary<string, string> { [RoleArnKey] = Arn("before") });
+        await plane.Rest.CreateServiceAccountAsync(ns, "kept", Roles.Annotations("kept"));
+        await plane.Rest.CreateServiceAccountAsync(ns, "doomed", Roles.Annotations("doomed"));
+        await plane.Rest.CreateServiceAccountAsync(ns, "changed", Roles.Annotations("before"));
         await using var cache = await RunningCache.StartAsync(plane);
         await Poll.UntilAsync(() => cache.Find(ns, "doomed") is not null, OneSecond, "initial list");
 
@@ -52,10 +51,10 @@ public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOut
             using (second)
             using (rest)
             {
-                await rest.CreateServiceAccountAsync(ns, "born", new Dictionary<string, string> { [RoleArnKey] = Arn("born") });
+                await rest.CreateServiceAccountAsync(ns, "born", Roles.Annotations("born"));
                 await rest.DeleteAsync($"/api/v1/namespaces/{ns}/serviceaccounts/doomed");
                 await rest.MergePatchAsync($"/api/v1/namespaces/{ns}/serviceaccounts/changed",
-                    RoleArnPatch(Arn("after")));
+                    Roles.AnnotationPatch("after"));
                 await second.StopAsync();
             }
 
@@ -70,15 +69,15 @@ public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOut
         // Reconnection waits out the informer's backoff (capped at 30 s).
         var deadline = TimeSpan.FromSeconds(45);
         var caughtUp = await Poll.UntilAsync(
-            () => cache.Find(ns, "born")?.RoleArn == Arn("born")
+            () => cache.Find(ns, "born")?.RoleArn == Roles.Arn("born")
                   && cache.Find(ns, "doomed") is null
-                  && cache.Find(ns, "changed")?.RoleArn == Arn("after")
+                  && cache.Find(ns, "changed")?.RoleArn == Roles.Arn("after")
                   && cache.Find(ns, "kept") is not null,
             deadline,
             "changes made while the API server was down");
         output.WriteLine($"caught up {caughtUp.TotalSeconds:F1} s after the API server returned");
 
-        await plane.Rest.CreateServiceAccountAsync(ns, "after-restart", new Dictionary<string, string> { [RoleArnKey] = Arn("new") });
+        await plane.Rest.CreateServiceAccountAsync(ns, "after-restart", Roles.Annotations("new"));
         await Poll.UntilAsync(() => cache.Find(ns, "after-restart") is not null, OneSecond, "watch live again after the restart");
     }
 
@@ -88,16 +87,6 @@ public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOut
         await plane.Rest.CreateNamespaceAsync(name);
         return name;
     }
-
-    private static System.Text.Json.Nodes.JsonObject RoleArnPatch(string arn) => new()
-    {
-        ["metadata"] = new System.Text.Json.Nodes.JsonObject
-        {
-            ["annotations"] = new System.Text.Json.Nodes.JsonObject { [RoleArnKey] = arn },
-        },
-    };
-
-    private static string Arn(string role) => $"arn:aws:iam::111122223333:role/{role}";
 
     /// <summary>The production cache, connected through the generated kubeconfig.</summary>
     private sealed class RunningCache : IAsyncDisposable

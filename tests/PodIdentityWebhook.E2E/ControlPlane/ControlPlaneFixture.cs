@@ -10,9 +10,14 @@ namespace PodIdentityWebhook.E2E.ControlPlane;
 /// certificates made here, a static admin token, and a kubeconfig the webhook and tests use.
 /// Nothing runs pods (no kubelet, no controller-manager): what the API server stores is what
 /// tests assert on. The API server can be stopped and started again on the same ports and etcd.
+/// With <c>E2E_KUBECONFIG</c> set, an existing cluster (k3s on CI) stands in: nothing is
+/// started, and tests that must stop or duplicate the API server are skipped there.
 /// </summary>
 public sealed class ControlPlaneFixture : IAsyncLifetime
 {
+    /// <summary>Names the kubeconfig of an existing cluster to run against instead.</summary>
+    public const string ExistingClusterVariable = "E2E_KUBECONFIG";
+
     internal const string AdminToken = "pod-identity-webhook-e2e-admin";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -26,8 +31,14 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public Uri Server { get; private set; } = null!;
 
-    /// <summary>A kubeconfig for the admin token, CA included.</summary>
-    public string KubeconfigPath => Path.Combine(_folder, "kubeconfig");
+    /// <summary>A kubeconfig for an identity that may do anything, CA included.</summary>
+    public string KubeconfigPath { get; private set; } = "";
+
+    /// <summary>The CA that signs the API server's certificate; null when the system store is trusted.</summary>
+    public string? ClusterCaPem { get; private set; }
+
+    /// <summary>True when running against <see cref="ExistingClusterVariable"/> rather than our own.</summary>
+    public static bool IsExistingCluster => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ExistingClusterVariable));
 
     internal KubeRest Rest { get; private set; } = null!;
 
@@ -37,12 +48,21 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
+        if (IsExistingCluster)
+        {
+            await UseExistingClusterAsync(Environment.GetEnvironmentVariable(ExistingClusterVariable)!);
+            StartupTime = clock.Elapsed;
+            return;
+        }
+
         _assets = ControlPlaneAssets.Folder();
         Pki = ControlPlanePki.Create(_folder);
         File.WriteAllText(Path.Combine(_folder, "tokens.csv"), $"{AdminToken},admin,admin-uid,\"system:masters\"\n");
         _etcdPort = FreePort();
         Server = new Uri($"https://127.0.0.1:{FreePort()}");
-        WriteKubeconfig();
+        ClusterCaPem = Pki.CaPem;
+        KubeconfigPath = Path.Combine(_folder, "kubeconfig");
+        WriteKubeconfig(KubeconfigPath, AdminToken);
         Rest = new KubeRest(Server, AdminToken, Pki.CaPem);
 
         var peerPort = FreePort();
@@ -61,20 +81,41 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         StartupTime = clock.Elapsed;
     }
 
-    public async Task StartApiServerAsync() => _apiServer = await StartApiServerProcessAsync(Server, Rest, "kube-apiserver.log");
+    private async Task UseExistingClusterAsync(string kubeconfig)
+    {
+        KubeconfigPath = Path.GetFullPath(kubeconfig);
+        var connection = PodIdentityWebhook.Kubernetes.KubeconfigLoader.Load(KubeconfigPath, serverOverride: null);
+        Server = connection.Server;
+        ClusterCaPem = connection.CertificateAuthorities is { Count: > 0 } roots
+            ? string.Concat(roots.Select(r => r.ExportCertificatePem() + "\n"))
+            : null;
+        Rest = await KubeRest.FromKubeconfigAsync(KubeconfigPath);
+        var status = await Rest.GetStatusAsync("/api/v1/namespaces/default");
+        if (status != HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"{ExistingClusterVariable}={kubeconfig}: GET the default namespace answered {status}");
+        }
+    }
+
+    public async Task StartApiServerAsync()
+    {
+        RequireOwnControlPlane();
+        _apiServer = await StartApiServerProcessAsync(Server, Rest, "kube-apiserver.log", []);
+    }
 
     /// <summary>
     /// A second API server on the same etcd, for making changes while the main one is down:
     /// what a client of the main server must catch up on when it returns.
     /// </summary>
-    internal async Task<(ManagedProcess Process, KubeRest Client)> StartSecondApiServerAsync()
+    internal async Task<(ManagedProcess Process, KubeRest Client)> StartSecondApiServerAsync(params string[] extraFlags)
     {
+        RequireOwnControlPlane();
         var server = new Uri($"https://127.0.0.1:{FreePort()}");
         var rest = new KubeRest(server, AdminToken, Pki.CaPem);
-        return (await StartApiServerProcessAsync(server, rest, "kube-apiserver-2.log"), rest);
+        return (await StartApiServerProcessAsync(server, rest, "kube-apiserver-2.log", extraFlags), rest);
     }
 
-    private async Task<ManagedProcess> StartApiServerProcessAsync(Uri server, KubeRest rest, string logName)
+    private async Task<ManagedProcess> StartApiServerProcessAsync(Uri server, KubeRest rest, string logName, string[] extraFlags)
     {
         var process = ManagedProcess.Start(Path.Combine(_assets, "kube-apiserver"),
         [
@@ -93,6 +134,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             "--service-cluster-ip-range", "10.0.0.0/24",
             "--feature-gates", "BoundServiceAccountTokenVolume=true",
             "--allow-privileged",
+            .. extraFlags,
         ], Path.Combine(_folder, logName));
         await WaitUntilReadyAsync(process, rest);
         return process;
@@ -100,6 +142,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     public async Task StopApiServerAsync()
     {
+        RequireOwnControlPlane();
         if (_apiServer is not null)
         {
             await _apiServer.StopAsync();
@@ -108,9 +151,42 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Writes a kubeconfig for this API server that authenticates with <paramref name="token"/>:
+    /// how the webhook is given an identity other than admin.
+    /// </summary>
+    public void WriteKubeconfig(string path, string token)
+    {
+        var ca = ClusterCaPem is null
+            ? ""
+            : "\n    certificate-authority-data: " + Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(ClusterCaPem));
+        File.WriteAllText(path, $"""
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: e2e
+              cluster:
+                server: {Server.ToString().TrimEnd('/')}{ca}
+            users:
+            - name: e2e
+              user:
+                token: {token}
+            contexts:
+            - name: e2e
+              context:
+                cluster: e2e
+                user: e2e
+            current-context: e2e
+            """);
+    }
+
     public async Task DisposeAsync()
     {
-        await StopApiServerAsync();
+        if (_apiServer is not null)
+        {
+            await StopApiServerAsync();
+        }
+
         if (_etcd is not null)
         {
             await _etcd.StopAsync();
@@ -162,28 +238,12 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             $"kube-apiserver not ready after {StartTimeout.TotalSeconds} s ({last}):\n{apiServer.Tail()}\netcd:\n{_etcd!.Tail()}");
     }
 
-    private void WriteKubeconfig()
+    private static void RequireOwnControlPlane()
     {
-        var ca = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(Pki.CaPem));
-        File.WriteAllText(KubeconfigPath, $"""
-            apiVersion: v1
-            kind: Config
-            clusters:
-            - name: e2e
-              cluster:
-                server: {Server.ToString().TrimEnd('/')}
-                certificate-authority-data: {ca}
-            users:
-            - name: admin
-              user:
-                token: {AdminToken}
-            contexts:
-            - name: e2e
-              context:
-                cluster: e2e
-                user: admin
-            current-context: e2e
-            """);
+        if (IsExistingCluster)
+        {
+            throw new InvalidOperationException("this test stops or duplicates the API server: it needs the suite's own control plane");
+        }
     }
 
     internal static int FreePort()

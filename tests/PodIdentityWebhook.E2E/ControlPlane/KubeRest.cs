@@ -6,16 +6,39 @@ using System.Text.Json.Nodes;
 
 namespace PodIdentityWebhook.E2E.ControlPlane;
 
-/// <summary>Test-side writes to the API server (create, merge-patch, delete) with the admin token.</summary>
+/// <summary>
+/// Test-side calls to the API server (get, create, merge-patch, delete) as one identity: the
+/// admin token of our own control plane, a kubeconfig's user, or a token under test.
+/// </summary>
 internal sealed class KubeRest : IDisposable
 {
     private readonly HttpClient _http;
 
     public KubeRest(Uri server, string token, string caPem)
+        : this(server, TrustingHandler(caPem), token)
     {
-        var handler = TrustingHandler(caPem);
+    }
+
+    private KubeRest(Uri server, HttpMessageHandler handler, string? token)
+    {
         _http = new HttpClient(handler) { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
-        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        if (token is not null)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+    }
+
+    public Uri Server => _http.BaseAddress!;
+
+    /// <summary>
+    /// A client for a kubeconfig's current context, read by the product's own loader: token,
+    /// token file or client certificate (k3s writes client certificates), and its CA.
+    /// </summary>
+    public static async Task<KubeRest> FromKubeconfigAsync(string path)
+    {
+        var connection = PodIdentityWebhook.Kubernetes.KubeconfigLoader.Load(path, serverOverride: null);
+        var token = connection.Token is null ? null : await connection.Token.GetTokenAsync(CancellationToken.None);
+        return new KubeRest(connection.Server, connection.CreateHandler(), token);
     }
 
     /// <summary>A handler that trusts exactly the given CA, as a kubeconfig's certificate-authority-data does.</summary>
@@ -55,6 +78,20 @@ internal sealed class KubeRest : IDisposable
 
         await EnsureAsync(response, "GET " + path);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>Creates the object, or merge-patches it when it already exists (what kubectl apply amounts to here).</summary>
+    public async Task<JsonNode> ApplyAsync(string collectionPath, JsonObject body)
+    {
+        try
+        {
+            return await CreateAsync(collectionPath, body);
+        }
+        catch (HttpRequestException ex) when (ex.StatusCode == HttpStatusCode.Conflict)
+        {
+            var name = body["metadata"]!["name"]!.GetValue<string>();
+            return await MergePatchAsync($"{collectionPath}/{name}", body);
+        }
     }
 
     public async Task<JsonNode> CreateAsync(string collectionPath, JsonNode body)

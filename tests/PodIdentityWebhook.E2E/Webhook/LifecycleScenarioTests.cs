@@ -7,31 +7,29 @@ namespace PodIdentityWebhook.E2E.Webhook;
 [Collection(ControlPlaneGroup.Name)]
 public sealed class LifecycleScenarioTests(ControlPlaneFixture plane, ITestOutputHelper output)
 {
-    private const string RoleArnKey = "eks.amazonaws.com/role-arn";
-
     [Fact]
     public async Task Changed_role_annotation_reaches_new_pods()
     {
         var (ns, scope) = await ScopedNamespaceAsync();
-        await plane.Rest.CreateServiceAccountAsync(ns, "app", new Dictionary<string, string> { [RoleArnKey] = Arn("before") });
+        await plane.Rest.CreateServiceAccountAsync(ns, "app", Roles.Annotations("before"));
         await using var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath);
         var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope);
         try
         {
             var first = await ScenarioPods.CreateMutatedAsync(plane.Rest, ns, "app", webhook, output);
-            Assert.Equal(Arn("before"), ScenarioPods.Env(first, "AWS_ROLE_ARN"));
+            Assert.Equal(Roles.Arn("before"), ScenarioPods.Env(first, "AWS_ROLE_ARN"));
 
             await plane.Rest.MergePatchAsync($"/api/v1/namespaces/{ns}/serviceaccounts/app",
-                System.Text.Json.Nodes.JsonNode.Parse("{\"metadata\":{\"annotations\":{\"" + RoleArnKey + "\":\"" + Arn("after") + "\"}}}")!);
+                Roles.AnnotationPatch("after"));
             var deadline = DateTime.UtcNow.AddSeconds(2);
             string? role;
             do
             {
                 role = ScenarioPods.Env(await ScenarioPods.CreateAsync(plane.Rest, ns, "app"), "AWS_ROLE_ARN");
             }
-            while (role != Arn("after") && DateTime.UtcNow < deadline);
+            while (role != Roles.Arn("after") && DateTime.UtcNow < deadline);
 
-            Assert.Equal(Arn("after"), role);
+            Assert.Equal(Roles.Arn("after"), role);
         }
         finally
         {
@@ -40,10 +38,75 @@ public sealed class LifecycleScenarioTests(ControlPlaneFixture plane, ITestOutpu
     }
 
     [Fact]
+    public async Task Service_accounts_created_just_before_their_pods_are_waited_for_within_the_grace_period()
+    {
+        var (ns, scope) = await ScopedNamespaceAsync();
+        await plane.Rest.CreateServiceAccountAsync(ns, "warm-up", Roles.Annotations("warm-up"));
+        await using var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath, "--service-account-lookup-grace-period", "5s");
+        var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope);
+        try
+        {
+            await ScenarioPods.CreateMutatedAsync(plane.Rest, ns, "warm-up", webhook, output);
+
+            // No pause between the two calls: the pod's review can reach the webhook before
+            // the watch event of its ServiceAccount; the grace period bridges the gap.
+            for (var i = 0; i < 10; i++)
+            {
+                await plane.Rest.CreateServiceAccountAsync(ns, $"fresh-{i}", Roles.Annotations($"fresh-{i}"));
+                var pod = await ScenarioPods.CreateAsync(plane.Rest, ns, $"fresh-{i}");
+                Assert.Equal(Roles.Arn($"fresh-{i}"), ScenarioPods.Env(pod, "AWS_ROLE_ARN"));
+            }
+        }
+        finally
+        {
+            await DeleteConfigurationAsync(configuration);
+        }
+    }
+
+    /// <summary>
+    /// The API server's own ServiceAccount admission refuses pods of a missing ServiceAccount,
+    /// so such a pod goes through a second API server on the same etcd without that plugin: it
+    /// calls the same webhook, which must have dropped the deleted ServiceAccount.
+    /// </summary>
+    [OwnControlPlaneFact]
+    public async Task Deleted_service_account_gives_no_mutation()
+    {
+        var (ns, scope) = await ScopedNamespaceAsync();
+        await plane.Rest.CreateServiceAccountAsync(ns, "kept", Roles.Annotations("kept"));
+        await plane.Rest.CreateServiceAccountAsync(ns, "doomed", Roles.Annotations("doomed"));
+        await using var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath, "--service-account-lookup-grace-period", "1s");
+        var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope);
+        var before = await ScenarioPods.CreateMutatedAsync(plane.Rest, ns, "doomed", webhook, output);
+        Assert.Equal(Roles.Arn("doomed"), ScenarioPods.Env(before, "AWS_ROLE_ARN"));
+
+        await plane.Rest.DeleteAsync($"/api/v1/namespaces/{ns}/serviceaccounts/doomed");
+        var (second, rest) = await plane.StartSecondApiServerAsync("--disable-admission-plugins", "ServiceAccount");
+        try
+        {
+
+            // The second API server calls the webhook too: a pod of the kept account proves it.
+            var kept = await ScenarioPods.CreateMutatedAsync(rest, ns, "kept", webhook, output);
+            Assert.Equal(Roles.Arn("kept"), ScenarioPods.Env(kept, "AWS_ROLE_ARN"));
+
+            var orphan = await ScenarioPods.CreateAsync(rest, ns, "doomed");
+            output.WriteLine(webhook.Tail());
+            Assert.False(ScenarioPods.IsMutated(orphan));
+            Assert.Null(ScenarioPods.Env(orphan, "AWS_ROLE_ARN"));
+        }
+        finally
+        {
+            await DeleteConfigurationAsync(configuration);
+            await second.StopAsync();
+            second.Dispose();
+            rest.Dispose();
+        }
+    }
+
+    [Fact]
     public async Task Stopped_webhook_with_failure_policy_Ignore_admits_pods_unmutated()
     {
         var (ns, scope) = await ScopedNamespaceAsync();
-        await plane.Rest.CreateServiceAccountAsync(ns, "app", new Dictionary<string, string> { [RoleArnKey] = Arn("reader") });
+        await plane.Rest.CreateServiceAccountAsync(ns, "app", Roles.Annotations("reader"));
         await using var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath);
         var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope, failurePolicy: "Ignore");
         try
@@ -65,7 +128,7 @@ public sealed class LifecycleScenarioTests(ControlPlaneFixture plane, ITestOutpu
     public async Task Stopped_webhook_with_failure_policy_Fail_rejects_pods_naming_the_webhook()
     {
         var (ns, scope) = await ScopedNamespaceAsync();
-        await plane.Rest.CreateServiceAccountAsync(ns, "app", new Dictionary<string, string> { [RoleArnKey] = Arn("reader") });
+        await plane.Rest.CreateServiceAccountAsync(ns, "app", Roles.Annotations("reader"));
         await using var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath);
         var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope, failurePolicy: "Fail");
         try
@@ -92,8 +155,5 @@ public sealed class LifecycleScenarioTests(ControlPlaneFixture plane, ITestOutpu
         return (ns, scope);
     }
 
-    private Task DeleteConfigurationAsync(string name) =>
-        plane.Rest.DeleteAsync($"/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}");
-
-    private static string Arn(string role) => $"arn:aws:iam::111122223333:role/{role}";
+    private Task DeleteConfigurationAsync(string name) => WebhookRegistration.DeleteAsync(plane.Rest, name);
 }

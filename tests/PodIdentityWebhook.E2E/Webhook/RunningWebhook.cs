@@ -6,20 +6,29 @@ using PodIdentityWebhook.E2E.ControlPlane;
 namespace PodIdentityWebhook.E2E.Webhook;
 
 /// <summary>
-/// The built webhook as a real process (<c>dotnet PodIdentityWebhook.dll</c>) with real flags
-/// and a real TLS certificate from a CA of its own, whose PEM goes into the caBundle.
+/// The webhook as a real process (<c>dotnet PodIdentityWebhook.dll</c>) with real flags and a
+/// real TLS certificate from a CA of its own, whose PEM goes into the caBundle. The build is
+/// the published one named by <c>E2E_WEBHOOK_DLL</c> (scripts/test.sh publishes it), else the
+/// build output next to the tests. It listens on <c>E2E_WEBHOOK_HOST</c> (default 127.0.0.1):
+/// an address the API server can reach.
 /// </summary>
 internal sealed class RunningWebhook : IAsyncDisposable
 {
+    /// <summary>Path of the published PodIdentityWebhook.dll to run.</summary>
+    public const string ProductVariable = "E2E_WEBHOOK_DLL";
+
+    /// <summary>The IP address the webhook listens on and the API server calls.</summary>
+    public const string HostVariable = "E2E_WEBHOOK_HOST";
+
     private readonly ManagedProcess _process;
     private readonly string _folder;
     private bool _disposed;
 
-    private RunningWebhook(ManagedProcess process, string folder, int port, string caPem)
+    private RunningWebhook(ManagedProcess process, string folder, IPAddress host, int port, string caPem)
     {
         _process = process;
         _folder = folder;
-        Url = new Uri($"https://127.0.0.1:{port}/mutate");
+        Url = new Uri($"https://{new IPEndPoint(host, port)}/mutate");
         CaPem = caPem;
     }
 
@@ -27,16 +36,29 @@ internal sealed class RunningWebhook : IAsyncDisposable
 
     public string CaPem { get; }
 
+    /// <summary>The product assembly the scenarios run.</summary>
+    public static string Product =>
+        Environment.GetEnvironmentVariable(ProductVariable) is { Length: > 0 } published
+            ? Path.GetFullPath(published)
+            : Path.Combine(AppContext.BaseDirectory, "PodIdentityWebhook.dll");
+
     public static async Task<RunningWebhook> StartAsync(string kubeconfig, params string[] flags)
     {
         var folder = Directory.CreateTempSubdirectory("piw-webhook-").FullName;
-        var caPem = WriteCertificate(folder);
+        var host = Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } configured
+            ? IPAddress.Parse(configured)
+            : IPAddress.Loopback;
+        var caPem = WriteCertificate(folder, host);
         var port = ControlPlaneFixture.FreePort();
-        var product = Path.Combine(AppContext.BaseDirectory, "PodIdentityWebhook.dll");
+        if (!File.Exists(Product))
+        {
+            throw new InvalidOperationException($"{Product} does not exist; {ProductVariable} must name a published PodIdentityWebhook.dll");
+        }
+
         var process = ManagedProcess.Start("dotnet",
         [
-            product,
-            "--bind-address", "127.0.0.1",
+            Product,
+            "--bind-address", host.ToString(),
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--metrics-port", ControlPlaneFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tls-cert", Path.Combine(folder, "tls.crt"),
@@ -44,7 +66,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
             "--kubeconfig", kubeconfig,
             .. flags,
         ], Path.Combine(folder, "webhook.log"));
-        var webhook = new RunningWebhook(process, folder, port, caPem);
+        var webhook = new RunningWebhook(process, folder, host, port, caPem);
         await webhook.WaitUntilReadyAsync();
         return webhook;
     }
@@ -102,7 +124,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
         throw new InvalidOperationException("the webhook was not ready within 60 s:\n" + _process.Tail());
     }
 
-    private static string WriteCertificate(string folder)
+    private static string WriteCertificate(string folder, IPAddress host)
     {
         using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var caRequest = new CertificateRequest("CN=pod-identity-webhook-e2e-webhook-ca", caKey, HashAlgorithmName.SHA256);
@@ -114,7 +136,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=pod-identity-webhook", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
+        names.AddIpAddress(host);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var serving = request.Create(ca, now.AddMinutes(-5), now.AddDays(1), RandomNumberGenerator.GetBytes(16));

@@ -51,7 +51,7 @@ internal static class ScenarioPods
         });
 
     public static bool IsMutated(JsonNode pod) =>
-        pod["spec"]!["volumes"]!.AsArray().Any(v => v!["name"]!.GetValue<string>() == "aws-iam-token");
+        (pod["spec"]!["volumes"] as JsonArray ?? []).Any(v => v!["name"]!.GetValue<string>() == "aws-iam-token");
 
     public static string? Env(JsonNode pod, string name) =>
         pod["spec"]!["containers"]![0]!["env"]!.AsArray()

@@ -13,7 +13,13 @@ internal static class WebhookRegistration
 {
     public const string ScopeLabel = "pod-identity-webhook-e2e/scope";
 
-    public static async Task<string> RegisterAsync(KubeRest rest, RunningWebhook webhook, string scope, string failurePolicy = "Ignore")
+    /// <summary>
+    /// Registers <paramref name="webhook"/> for pods in namespaces labelled with
+    /// <paramref name="scope"/>. <paramref name="reviewVersions"/> are the AdmissionReview
+    /// versions offered, v1 and v1beta1 by default; the API server sends the first it knows.
+    /// </summary>
+    public static async Task<string> RegisterAsync(
+        KubeRest rest, RunningWebhook webhook, string scope, string failurePolicy = "Ignore", string[]? reviewVersions = null)
     {
         var name = "pod-identity-webhook-" + scope;
         var caBundle = Convert.ToBase64String(Encoding.ASCII.GetBytes(webhook.CaPem));
@@ -33,7 +39,7 @@ internal static class WebhookRegistration
                     ["apiVersions"] = new JsonArray("v1"),
                     ["resources"] = new JsonArray("pods"),
                 }),
-                ["admissionReviewVersions"] = new JsonArray("v1", "v1beta1"),
+                ["admissionReviewVersions"] = new JsonArray([.. (reviewVersions ?? ["v1", "v1beta1"]).Select(v => JsonValue.Create(v))]),
                 ["sideEffects"] = "None",
                 ["failurePolicy"] = failurePolicy,
                 ["reinvocationPolicy"] = "IfNeeded",
@@ -51,6 +57,9 @@ internal static class WebhookRegistration
         });
         return name;
     }
+
+    public static Task DeleteAsync(KubeRest rest, string name) =>
+        rest.DeleteAsync($"/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{name}");
 
     public static Task<JsonNode> CreateScopedNamespaceAsync(KubeRest rest, string name, string scope) =>
         rest.CreateAsync("/api/v1/namespaces", new JsonObject

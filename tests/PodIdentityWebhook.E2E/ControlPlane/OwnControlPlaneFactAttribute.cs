@@ -1,0 +1,18 @@
+namespace PodIdentityWebhook.E2E.ControlPlane;
+
+/// <summary>
+/// A test that stops the API server or starts another one on its etcd: it runs against the
+/// suite's own control plane and is reported as skipped against an existing cluster
+/// (<see cref="ControlPlaneFixture.ExistingClusterVariable"/>), where it cannot.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class OwnControlPlaneFactAttribute : FactAttribute
+{
+    public OwnControlPlaneFactAttribute()
+    {
+        if (ControlPlaneFixture.IsExistingCluster)
+        {
+            Skip = $"needs the suite's own control plane; {ControlPlaneFixture.ExistingClusterVariable} names an existing cluster";
+        }
+    }
+}
