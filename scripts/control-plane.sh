@@ -20,13 +20,14 @@ if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then
 fi
 
 cache="${CONTROL_PLANE_CACHE:-/var/cache/pod-identity-webhook/control-plane}"
+
+# envtest's per-binary variables: whichever is given is used as it is, and only the other
+# one comes from the cache below.
+given_apiserver="${TEST_ASSET_KUBE_APISERVER:+$(realpath "$TEST_ASSET_KUBE_APISERVER")}"
+given_etcd="${TEST_ASSET_ETCD:+$(realpath "$TEST_ASSET_ETCD")}"
+
 bin="$cache/bin"
 mkdir -p "$bin"
-
-if [[ -n "${TEST_ASSET_KUBE_APISERVER:-}" && -n "${TEST_ASSET_ETCD:-}" ]]; then
-  ln -sf "$TEST_ASSET_KUBE_APISERVER" "$bin/kube-apiserver"
-  ln -sf "$TEST_ASSET_ETCD" "$bin/etcd"
-fi
 
 apt_updated=0
 apt_install() {
@@ -34,7 +35,7 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
 }
 
-if [[ ! -x "$bin/etcd" ]]; then
+if [[ -z "$given_etcd" && ! -x "$bin/etcd" ]]; then
   command -v etcd >/dev/null || apt_install etcd-server
   ln -sf "$(command -v etcd)" "$bin/etcd"
 fi
@@ -44,7 +45,7 @@ if [[ ! -x "$bin/kubectl" ]]; then
   ln -sf "$(command -v kubectl)" "$bin/kubectl"
 fi
 
-if [[ ! -x "$bin/kube-apiserver" ]]; then
+if [[ -z "$given_apiserver" && ! -x "$bin/kube-apiserver" ]]; then
   log "building kube-apiserver from Debian's kubernetes source package (8-12 minutes cold)"
   src_list=/etc/apt/sources.list.d/pod-identity-webhook-src.sources
   if [[ ! -f "$src_list" ]] && ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
@@ -69,6 +70,14 @@ if [[ ! -x "$bin/kube-apiserver" ]]; then
   mv "$bin/kube-apiserver.tmp" "$bin/kube-apiserver"
   rm -rf "$work"
   log "kube-apiserver built into $bin"
+fi
+
+if [[ -n "$given_apiserver$given_etcd" ]]; then
+  assets="$(mktemp -d -t pod-identity-webhook-assets.XXXXXX)"
+  ln -s "${given_apiserver:-$bin/kube-apiserver}" "$assets/kube-apiserver"
+  ln -s "${given_etcd:-$bin/etcd}" "$assets/etcd"
+  ln -s "$bin/kubectl" "$assets/kubectl"
+  bin="$assets"
 fi
 
 "$bin/kube-apiserver" --version >&2

@@ -29,6 +29,21 @@ internal static class ControlPlaneAssets
         return folder;
     }
 
+    /// <summary>The minor version of the kube-apiserver in <paramref name="folder"/> ("Kubernetes v1.20.2" gives 20).</summary>
+    public static int ApiServerMinorVersion(string folder)
+    {
+        using var process = Process.Start(new ProcessStartInfo(Path.Combine(folder, "kube-apiserver"), ["--version"])
+        {
+            RedirectStandardOutput = true,
+        }) ?? throw new InvalidOperationException("cannot run kube-apiserver --version");
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        var match = System.Text.RegularExpressions.Regex.Match(output, @"v1\.(\d+)\.");
+        return match.Success
+            ? int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"kube-apiserver --version printed no version: {output}");
+    }
+
     public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

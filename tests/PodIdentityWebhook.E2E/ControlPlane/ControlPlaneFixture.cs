@@ -26,6 +26,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     private ManagedProcess? _etcd;
     private ManagedProcess? _apiServer;
     private int _etcdPort;
+    private int? _minorVersion;
 
     internal ControlPlanePki Pki { get; private set; } = null!;
 
@@ -132,12 +133,22 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             "--service-account-signing-key-file", Pki.ServiceAccountKeyFile,
             "--api-audiences", "https://kubernetes.default.svc",
             "--service-cluster-ip-range", "10.0.0.0/24",
-            "--feature-gates", "BoundServiceAccountTokenVolume=true",
             "--allow-privileged",
+            .. VersionFlags(),
             .. extraFlags,
         ], Path.Combine(_folder, logName));
         await WaitUntilReadyAsync(process, rest);
         return process;
+    }
+
+    /// <summary>
+    /// Flags only some versions take: before 1.22 bound service-account token volumes were a
+    /// feature gate (the 1.20 Debian build); later versions refuse the retired gate.
+    /// </summary>
+    private string[] VersionFlags()
+    {
+        _minorVersion ??= ControlPlaneAssets.ApiServerMinorVersion(_assets);
+        return _minorVersion < 22 ? ["--feature-gates", "BoundServiceAccountTokenVolume=true"] : [];
     }
 
     public async Task StopApiServerAsync()
