@@ -10,43 +10,31 @@ namespace PodIdentityWebhook.E2E.Webhook;
 [Collection(ControlPlaneGroup.Name)]
 public sealed class IrsaScenarioTests(ControlPlaneFixture plane, ITestOutputHelper output)
 {
-    private const string RoleArn = "arn:aws:iam::111122223333:role/s3-reader";
-
     [Fact]
     public async Task Pod_of_an_annotated_service_account_is_stored_with_the_token_volume_and_variables()
     {
-        var scope = "irsa-" + Guid.NewGuid().ToString("N")[..6];
-        var ns = "e2e-" + scope;
-        await WebhookRegistration.CreateScopedNamespaceAsync(plane.Rest, ns, scope);
-        await plane.Rest.CreateServiceAccountAsync(ns, "reader", new Dictionary<string, string> { ["eks.amazonaws.com/role-arn"] = RoleArn });
-        await using var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath, "--aws-default-region", "us-west-2");
-        var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope);
-        try
-        {
-            var pod = await ScenarioPods.CreateMutatedAsync(plane.Rest, ns, "reader", webhook, output);
-            var container = pod["spec"]!["containers"]![0]!;
-            var env = container["env"]!.AsArray().ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!["value"]?.GetValue<string>());
-            Assert.Equal("keep", env["APP_MODE"]);
-            Assert.Equal(RoleArn, env["AWS_ROLE_ARN"]);
-            Assert.Equal("/var/run/secrets/eks.amazonaws.com/serviceaccount/token", env["AWS_WEB_IDENTITY_TOKEN_FILE"]);
-            Assert.Equal("us-west-2", env["AWS_REGION"]);
-            Assert.Equal("us-west-2", env["AWS_DEFAULT_REGION"]);
+        await using var served = await ServedNamespace.StartAsync(plane, "irsa", ["--aws-default-region", "us-west-2"]);
+        await plane.Rest.CreateServiceAccountAsync(served.Name, "reader", Roles.Annotations("s3-reader"));
 
-            var mounts = container["volumeMounts"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()).ToList();
-            Assert.Contains("aws-iam-token", mounts);
+        var pod = await ScenarioPods.CreateMutatedAsync(plane.Rest, served.Name, "reader", served.Webhook, output);
+        var container = pod["spec"]!["containers"]![0]!;
+        var env = container["env"]!.AsArray().ToDictionary(e => e!["name"]!.GetValue<string>(), e => e!["value"]?.GetValue<string>());
+        Assert.Equal("keep", env["APP_MODE"]);
+        Assert.Equal(Roles.Arn("s3-reader"), env["AWS_ROLE_ARN"]);
+        Assert.Equal("/var/run/secrets/eks.amazonaws.com/serviceaccount/token", env["AWS_WEB_IDENTITY_TOKEN_FILE"]);
+        Assert.Equal("us-west-2", env["AWS_REGION"]);
+        Assert.Equal("us-west-2", env["AWS_DEFAULT_REGION"]);
 
-            var volumes = pod["spec"]!["volumes"]!.AsArray();
-            var token = volumes.Single(v => v!["name"]!.GetValue<string>() == "aws-iam-token")!["projected"]!["sources"]![0]!["serviceAccountToken"]!;
-            Assert.Equal("sts.amazonaws.com", token["audience"]!.GetValue<string>());
-            Assert.Equal(86400, token["expirationSeconds"]!.GetValue<long>());
-            Assert.Equal("token", token["path"]!.GetValue<string>());
+        var mounts = container["volumeMounts"]!.AsArray().Select(m => m!["name"]!.GetValue<string>()).ToList();
+        Assert.Contains("aws-iam-token", mounts);
 
-            // The API server's own ServiceAccount admission added kube-api-access; nothing was dropped.
-            Assert.Contains(volumes, v => v!["name"]!.GetValue<string>().StartsWith("kube-api-access-", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await plane.Rest.DeleteAsync($"/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{configuration}");
-        }
+        var volumes = pod["spec"]!["volumes"]!.AsArray();
+        var token = volumes.Single(v => v!["name"]!.GetValue<string>() == "aws-iam-token")!["projected"]!["sources"]![0]!["serviceAccountToken"]!;
+        Assert.Equal("sts.amazonaws.com", token["audience"]!.GetValue<string>());
+        Assert.Equal(86400, token["expirationSeconds"]!.GetValue<long>());
+        Assert.Equal("token", token["path"]!.GetValue<string>());
+
+        // The API server's own ServiceAccount admission added kube-api-access; nothing was dropped.
+        Assert.Contains(volumes, v => v!["name"]!.GetValue<string>().StartsWith("kube-api-access-", StringComparison.Ordinal));
     }
 }

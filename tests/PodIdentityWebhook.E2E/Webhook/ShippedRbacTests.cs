@@ -21,50 +21,41 @@ public sealed class ShippedRbacTests(ControlPlaneFixture plane, ITestOutputHelpe
         var home = account["namespace"]!.GetValue<string>();
         await ShippedManifests.ApplyAsync(plane.Rest, [.. ShippedManifests.Read("deploy/namespace.yaml"), .. rbac]);
 
-        var scope = "rbac-" + Guid.NewGuid().ToString("N")[..6];
-        var ns = "e2e-" + scope;
-        await WebhookRegistration.CreateScopedNamespaceAsync(plane.Rest, ns, scope);
-        await plane.Rest.CreateServiceAccountAsync(ns, "annotated", Roles.Annotations("from-annotation"));
-        await plane.Rest.CreateServiceAccountAsync(ns, "listed");
-        await plane.Rest.ApplyAsync($"/api/v1/namespaces/{home}/configmaps", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "ConfigMap",
-            ["metadata"] = new JsonObject { ["name"] = "pod-identity-webhook", ["namespace"] = home },
-            ["data"] = new JsonObject
-            {
-                ["config"] = new JsonObject { [$"{ns}/listed"] = new JsonObject { ["RoleARN"] = Roles.Arn("from-config-map") } }.ToJsonString(),
-            },
-        });
-
         var token = await RequestTokenAsync(home, account["name"]!.GetValue<string>());
+        await AssertNotAdminAsync(token, home);
         var folder = Directory.CreateTempSubdirectory("piw-rbac-").FullName;
         try
         {
             var kubeconfig = Path.Combine(folder, "kubeconfig");
             plane.WriteKubeconfig(kubeconfig, token);
-            await AssertNotAdminAsync(token, home);
+            await using var served = await ServedNamespace.StartAsync(plane, "rbac", ["--watch-config-map", "--namespace", home], kubeconfig: kubeconfig);
+            await plane.Rest.CreateServiceAccountAsync(served.Name, "annotated", Roles.Annotations("from-annotation"));
+            await plane.Rest.CreateServiceAccountAsync(served.Name, "listed");
+            await ApplyConfigMapAsync(home, served.Name + "/listed", Roles.Arn("from-config-map"));
 
-            await using var webhook = await RunningWebhook.StartAsync(kubeconfig, "--watch-config-map", "--namespace", home);
-            var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope);
-            try
-            {
-                var annotated = await ScenarioPods.CreateMutatedAsync(plane.Rest, ns, "annotated", webhook, output);
-                Assert.Equal(Roles.Arn("from-annotation"), ScenarioPods.Env(annotated, "AWS_ROLE_ARN"));
+            var annotated = await ScenarioPods.CreateMutatedAsync(plane.Rest, served.Name, "annotated", served.Webhook, output);
+            Assert.Equal(Roles.Arn("from-annotation"), ScenarioPods.Env(annotated, "AWS_ROLE_ARN"));
 
-                var listed = await ScenarioPods.CreateAsync(plane.Rest, ns, "listed");
-                Assert.Equal(Roles.Arn("from-config-map"), ScenarioPods.Env(listed, "AWS_ROLE_ARN"));
-            }
-            finally
-            {
-                await WebhookRegistration.DeleteAsync(plane.Rest, configuration);
-            }
+            var listed = await ScenarioPods.CreateMutatedAsync(plane.Rest, served.Name, "listed", served.Webhook, output);
+            Assert.Equal(Roles.Arn("from-config-map"), ScenarioPods.Env(listed, "AWS_ROLE_ARN"));
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
     }
+
+    private Task<JsonNode> ApplyConfigMapAsync(string home, string key, string roleArn) =>
+        plane.Rest.ApplyAsync($"/api/v1/namespaces/{home}/configmaps", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ConfigMap",
+            ["metadata"] = new JsonObject { ["name"] = "pod-identity-webhook", ["namespace"] = home },
+            ["data"] = new JsonObject
+            {
+                ["config"] = new JsonObject { [key] = new JsonObject { ["RoleARN"] = roleArn } }.ToJsonString(),
+            },
+        });
 
     /// <summary>A bound token for the ServiceAccount, as the kubelet projects one into the webhook's pod.</summary>
     private async Task<string> RequestTokenAsync(string ns, string serviceAccount)
@@ -83,7 +74,7 @@ public sealed class ShippedRbacTests(ControlPlaneFixture plane, ITestOutputHelpe
     {
         using var asWebhook = new KubeRest(plane.Server, token, plane.ClusterCaPem ?? throw new InvalidOperationException("the cluster CA is needed"));
         Assert.Equal(HttpStatusCode.OK, await asWebhook.GetStatusAsync("/api/v1/serviceaccounts?limit=1"));
-        Assert.Equal(HttpStatusCode.OK, await asWebhook.GetStatusAsync($"/api/v1/namespaces/{home}/configmaps/pod-identity-webhook"));
+        Assert.Equal(HttpStatusCode.OK, await asWebhook.GetStatusAsync($"/api/v1/namespaces/{home}/configmaps?limit=1"));
         Assert.Equal(HttpStatusCode.Forbidden, await asWebhook.GetStatusAsync("/api/v1/configmaps?limit=1"));
         Assert.Equal(HttpStatusCode.Forbidden, await asWebhook.GetStatusAsync($"/api/v1/namespaces/{home}/secrets?limit=1"));
         Assert.Equal(HttpStatusCode.Forbidden, await asWebhook.GetStatusAsync("/api/v1/pods?limit=1"));
