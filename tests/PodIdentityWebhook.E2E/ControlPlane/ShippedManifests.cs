@@ -1,11 +1,12 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.Manifests;
 
 namespace PodIdentityWebhook.E2E.ControlPlane;
 
 /// <summary>
-/// Applies the project's shipped YAML (deploy/) to the API server, the objects as written:
-/// what <c>kubectl apply -f</c> would send, for the kinds the project ships.
+/// The project's shipped YAML (deploy/, the chart's output) put to the API server: a few
+/// kinds through <see cref="KubeRest"/>, and anything through the real <c>kubectl</c>.
 /// </summary>
 internal static class ShippedManifests
 {
@@ -53,4 +54,42 @@ internal static class ShippedManifests
             ?? throw new InvalidDataException($"{key} {document["metadata"]?["name"]} has no namespace");
         return $"{kind.Group}/namespaces/{ns}/{kind.Plural}";
     }
+
+    /// <summary>
+    /// Runs the real kubectl (next to kube-apiserver in the control-plane folder, else on
+    /// PATH) with the plane's admin kubeconfig; <paramref name="stdin"/> is piped in.
+    /// Returns stdout; a non-zero exit throws with stderr, naming what the API server refused.
+    /// </summary>
+    public static async Task<string> KubectlAsync(ControlPlaneFixture plane, string? stdin, params string[] args)
+    {
+        var assets = Environment.GetEnvironmentVariable("KUBEBUILDER_ASSETS");
+        var kubectl = assets is { Length: > 0 } && File.Exists(Path.Combine(assets, "kubectl")) ? Path.Combine(assets, "kubectl") : "kubectl";
+        var start = new ProcessStartInfo(kubectl, ["--kubeconfig", plane.KubeconfigPath, .. args])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = ControlPlaneAssets.RepositoryRoot(),
+        };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + kubectl);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kubectl {string.Join(' ', args)} exited with {process.ExitCode}:\n{await stderr}\n{await stdout}");
+        }
+
+        return await stdout;
+    }
+
+    /// <summary><c>kubectl apply -f -</c> of <paramref name="yaml"/>; returns what kubectl printed (one line per object).</summary>
+    public static Task<string> KubectlApplyAsync(ControlPlaneFixture plane, string yaml) =>
+        KubectlAsync(plane, yaml, "apply", "-f", "-");
 }
