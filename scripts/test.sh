@@ -19,9 +19,9 @@ fi
 
 dotnet build PodIdentityWebhook.sln -c "$configuration" -nologo -v quiet
 
-# The E2E suite runs the published webhook, the build that ships.
+# The E2E suite runs the published webhook: the build the image ships (scripts/publish.sh).
 publish="$results/publish"
-dotnet publish src/PodIdentityWebhook/PodIdentityWebhook.csproj -c "$configuration" --no-build -nologo -v quiet -o "$publish"
+scripts/publish.sh "$publish"
 export E2E_WEBHOOK_DLL="$publish/PodIdentityWebhook.dll"
 
 expected_suites=(PodIdentityWebhook.Tests PodIdentityWebhook.E2E)
