@@ -35,7 +35,8 @@ LABEL org.opencontainers.image.title="pod-identity-webhook" \
 # No diagnostics IPC sockets or perf maps in /tmp: the root filesystem may be read-only.
 ENV DOTNET_EnableDiagnostics=0 \
     DOTNET_gcServer=0 \
-    ASPNETCORE_URLS=
+    ASPNETCORE_URLS= \
+    ASPNETCORE_HTTP_PORTS=
 
 WORKDIR /app
 COPY --from=build --chown=0:0 /app ./
