@@ -17,6 +17,8 @@ internal sealed class ManagedProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, string logFile)
     {
         var info = new ProcessStartInfo(fileName, arguments)

@@ -71,6 +71,9 @@ internal sealed class RunningWebhook : IAsyncDisposable
         return webhook;
     }
 
+    /// <summary>The webhook's process id, for reading its memory.</summary>
+    public int ProcessId => _process.Id;
+
     public string Tail() => _process.Tail();
 
     public async ValueTask DisposeAsync()
@@ -118,7 +121,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
                 // Not listening yet.
             }
 
-            await Task.Delay(100);
+            await Task.Delay(20);
         }
 
         throw new InvalidOperationException("the webhook was not ready within 60 s:\n" + _process.Tail());

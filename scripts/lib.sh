@@ -1,0 +1,40 @@
+# Shared by the measurement scripts: publish the webhook, build the load tool, start the
+# webhook locally (self-signed certificate, the example ServiceAccounts) and wait for /readyz.
+# Source it from a script that has cd'ed to the repository root.
+
+work="$(mktemp -d -t pod-identity-webhook-measure.XXXXXX)"
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+publish_webhook() {
+  scripts/publish.sh "$work/publish" >&2
+  dotnet build benchmarks/PodIdentityWebhook.Load -c Release -nologo -v quiet >&2
+  load_tool="benchmarks/PodIdentityWebhook.Load/bin/Release/net10.0/PodIdentityWebhook.Load.dll"
+  export E2E_WEBHOOK_DLL="$work/publish/PodIdentityWebhook.dll"
+}
+
+wait_ready() {
+  local url="$1"
+  for _ in $(seq 1 300); do
+    curl -ksf -o /dev/null "$url" && return 0
+    sleep 0.1
+  done
+  echo "not ready: $url" >&2
+  return 1
+}
+
+# start_local_webhook PORT [flags...]: sets webhook_pid
+start_local_webhook() {
+  local port="$1"; shift
+  dotnet "$work/publish/PodIdentityWebhook.dll" --port "$port" --metrics-port "$((port + 1))" \
+    --bind-address 127.0.0.1 --self-signed-cert --service-accounts-file examples/service-accounts.yaml \
+    --aws-default-region us-west-2 "$@" >"$work/webhook.log" 2>&1 &
+  webhook_pid=$!
+  pids+=("$webhook_pid")
+  wait_ready "https://127.0.0.1:$port/readyz"
+}
