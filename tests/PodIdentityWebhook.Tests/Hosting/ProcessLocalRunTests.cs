@@ -56,6 +56,7 @@ public class ProcessLocalRunTests
         var port = FreePort.Pick();
         var webhook = ProductProcess.Start(
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--metrics-port", FreePort.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind-address", "127.0.0.1",
             "--self-signed-cert",
             "--service-accounts-file", "examples/service-accounts.yaml");

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Options;
@@ -30,17 +28,18 @@ public sealed class WebhookServerFixture : IAsyncLifetime, IDisposable
             SelfSignedCert = true,
             BindAddress = "127.0.0.1",
             Port = 0,
+            MetricsPort = 0,
             ServiceAccountsFile = accounts,
             WatchContainerCredentialsConfig = associations,
         };
         _app = await WebhookHost.BuildAsync(options, CancellationToken.None);
         await _app.StartAsync();
 
-        var address = Assert.Single(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses);
+        var address = ServerAddresses.Webhook(_app);
         var served = _app.Services.GetRequiredService<ServingCertificate>().Current;
 
         // Trust exactly the certificate this server generated, nothing else.
-        _client = new WebhookClient(new Uri(address), certificate =>
+        _client = new WebhookClient(address, certificate =>
             certificate is not null && certificate.GetCertHashString() == served.GetCertHashString());
     }
 
