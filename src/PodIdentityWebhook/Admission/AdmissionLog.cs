@@ -63,12 +63,12 @@ internal static partial class AdmissionLog
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,
         Message = "Mutated pod {Pod} in {Namespace} (ServiceAccount {ServiceAccount}, mode {Mode}): containers {Containers}, {Operations} patch operations in {DurationMs} ms")]
     private static partial void PodMutated(
-        ILogger logger, string pod, string @namespace, string serviceAccount, string mode, string containers, int operations, double durationMs);
+        ILogger logger, string pod, string Namespace, string serviceAccount, string mode, string containers, int operations, double durationMs);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information,
         Message = "Pod {Pod} in {Namespace} (ServiceAccount {ServiceAccount}, mode {Mode}) not mutated: {Reason} ({DurationMs} ms)")]
     private static partial void PodNotMutated(
-        ILogger logger, string pod, string @namespace, string serviceAccount, string mode, string reason, double durationMs);
+        ILogger logger, string pod, string Namespace, string serviceAccount, string mode, string reason, double durationMs);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Review rejected with {StatusCode}: {Error} ({DurationMs} ms)")]
     private static partial void ReviewRejected(ILogger logger, int statusCode, string error, double durationMs);
@@ -76,5 +76,5 @@ internal static partial class AdmissionLog
     [LoggerMessage(EventId = 103, Level = LogLevel.Warning,
         Message = "Pod {Pod} in {Namespace} (ServiceAccount {ServiceAccount}, mode {Mode}) refused: {Reason} ({DurationMs} ms)")]
     private static partial void PodRefused(
-        ILogger logger, string pod, string @namespace, string serviceAccount, string mode, string reason, double durationMs);
+        ILogger logger, string pod, string Namespace, string serviceAccount, string mode, string reason, double durationMs);
 }

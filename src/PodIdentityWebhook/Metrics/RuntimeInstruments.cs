@@ -113,7 +113,7 @@ internal static class RuntimeInstruments
                     continue;
                 }
 
-                var fields = line[prefix.Length..].Split(' ', '\t', StringSplitOptions.RemoveEmptyEntries);
+                var fields = line[prefix.Length..].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
                 return fields.Length > 0 && long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var value)
                     ? value
                     : null;

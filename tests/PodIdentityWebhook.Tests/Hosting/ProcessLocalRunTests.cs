@@ -66,7 +66,7 @@ public class ProcessLocalRunTests
         return webhook;
     }
 
-    private static Task WaitUntilReadyAsync(ProductProcess webhook, WebhookClient client) =>
+    internal static Task WaitUntilReadyAsync(ProductProcess webhook, WebhookClient client) =>
         Poll.UntilAsync(async () =>
         {
             Assert.False(webhook.HasExited, $"the webhook stopped before becoming ready: {webhook}");
