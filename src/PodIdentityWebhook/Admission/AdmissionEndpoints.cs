@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.IO.Pipelines;
+using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
@@ -14,6 +16,7 @@ internal static class AdmissionEndpoints
 
     internal static async Task MutateAsync(HttpContext context)
     {
+        var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var response = context.Response;
         var log = context.RequestServices.GetRequiredService<ILogger<AdmissionReviewHandler>>();
@@ -65,7 +68,9 @@ internal static class AdmissionEndpoints
             reader.AdvanceTo(read.Buffer.End);
         }
 
-        AdmissionLog.Outcome(log, outcome);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        Count(context.RequestServices.GetRequiredService<WebhookMetrics>(), outcome, elapsed);
+        AdmissionLog.Outcome(log, outcome, elapsed);
         if (outcome.StatusCode != StatusCodes.Status200OK)
         {
             await PlainAsync(response, outcome.StatusCode, outcome.Error ?? "bad request");
@@ -76,6 +81,21 @@ internal static class AdmissionEndpoints
         response.ContentType = "application/json";
         response.ContentLength = output.WrittenCount;
         await response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+    }
+
+    private static void Count(WebhookMetrics metrics, AdmissionOutcome outcome, TimeSpan elapsed)
+    {
+        metrics.Admission(elapsed);
+        if (outcome.Decision?.Identity is not { } identity)
+        {
+            return;
+        }
+
+        metrics.IdentitySeen();
+        if (outcome.Decision.Mutation is { HasPatch: true })
+        {
+            metrics.PodMutated(identity.Mode);
+        }
     }
 
     private static string TooLarge => $"the review is larger than {WellKnown.MaxReviewBytes} bytes";

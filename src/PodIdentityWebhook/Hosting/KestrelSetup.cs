@@ -1,11 +1,12 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Hosting;
 
-/// <summary>Listeners: the webhook port over TLS with the configured protocol floor.</summary>
+/// <summary>Listeners: the webhook port over TLS with the configured protocol floor, and the metrics port.</summary>
 internal static class KestrelSetup
 {
     public static IWebHostBuilder ConfigureWebhookKestrel(
@@ -25,6 +26,7 @@ internal static class KestrelSetup
                     ClientCertificateMode = ClientCertificateMode.NoCertificate,
                 });
             });
+            MetricsListener.Configure(kestrel, address, options);
         });
     }
 

@@ -1,5 +1,6 @@
 using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Hosting;
@@ -17,6 +18,7 @@ internal static class WebhookHost
         builder.Services.AddSingleton(certificate);
         builder.Services.AddAdmission(options);
         builder.Services.AddIdentitySources(options, account);
+        builder.Services.AddMetricsPort();
         builder.WebHost.ConfigureWebhookKestrel(options, certificate);
 
         var app = builder.Build();
@@ -30,6 +32,7 @@ internal static class WebhookHost
             throw new StartupException(ex.Message);
         }
 
+        app.UseMetricsPort();
         app.MapAdmission();
         app.MapProbes();
         return app;

@@ -13,7 +13,7 @@ internal static class WebhookServices
         this IServiceCollection services, WebhookOptions options, AwsAccountInfo? account)
     {
         services.AddSingleton(sp => new ServiceAccountParser(
-            options, sp.GetRequiredService<ILogger<ServiceAccountParser>>(), account));
+            options, sp.GetRequiredService<ILogger<ServiceAccountParser>>(), account, sp.GetRequiredService<WebhookMetrics>()));
         services.AddSingleton<WebhookMetrics>();
         if (options.ServiceAccountsFile.Length > 0)
         {

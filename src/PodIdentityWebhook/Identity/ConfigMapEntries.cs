@@ -26,6 +26,8 @@ internal sealed class ConfigMapEntries : IConfigMapSource
     public ConfigMapEntry? Find(string @namespace, string name) =>
         _entries.GetValueOrDefault((@namespace, name)) ?? _entries.GetValueOrDefault((WellKnown.AnyNamespace, name));
 
+    public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => _entries;
+
     /// <summary>
     /// Parses the ConfigMap's <c>config</c> value: <c>{"ns/sa": {"RoleARN": …, "Audience": …,
     /// "UseRegionalSTS": …, "TokenExpiration": …}}</c>, keys matched without regard to case.

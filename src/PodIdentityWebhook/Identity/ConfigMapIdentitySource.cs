@@ -23,6 +23,8 @@ internal sealed partial class ConfigMapIdentitySource(WebhookOptions options, IL
 
     public ConfigMapEntry? Find(string @namespace, string name) => Volatile.Read(ref _entries).Find(@namespace, name);
 
+    public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => Volatile.Read(ref _entries).All();
+
     /// <summary>
     /// Applies a new <c>config</c> value; null means the ConfigMap (or its key) is gone, so no
     /// entries apply. A value that does not parse is logged and the previous table kept.

@@ -37,6 +37,11 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
 
     public ConfigMapEntry? Find(string @namespace, string name) => _source.Find(@namespace, name);
 
+    public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => _source.All();
+
+    /// <summary>Forgets the ConfigMap (no entries apply) and lists it again at once (<c>/debug/alpha/cache/clear</c>).</summary>
+    public void Clear() => _informer.Clear();
+
     public static InformerOptions DefaultOptions(string @namespace, TimeSpan resyncPeriod) =>
         new($"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps")
         {

@@ -42,6 +42,11 @@ internal sealed partial class ContainerCredentialsFileSource : IContainerCredent
     public bool Contains(string @namespace, string serviceAccount) =>
         Volatile.Read(ref _identities).Contains(@namespace, serviceAccount);
 
+    public IReadOnlyCollection<(string Namespace, string ServiceAccount)> All() => Volatile.Read(ref _identities).All();
+
+    /// <summary>Reads the file again soon, even if it looks unchanged; the current set serves meanwhile.</summary>
+    public void Reload() => _file.Reload();
+
     public void Dispose() => _file.Dispose();
 
     private void OnChange(byte[]? content)

@@ -19,6 +19,8 @@ internal sealed class ContainerCredentialsIdentities : IContainerCredentialsSour
 
     public bool Contains(string @namespace, string serviceAccount) => _identities.Contains((@namespace, serviceAccount));
 
+    public IReadOnlyCollection<(string Namespace, string ServiceAccount)> All() => _identities;
+
     /// <summary>
     /// Parses the file content. Empty or blank content means no identities; anything else
     /// that is not the expected JSON throws <see cref="JsonException"/>.

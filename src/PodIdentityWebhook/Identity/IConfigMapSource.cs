@@ -7,4 +7,7 @@ internal interface IConfigMapSource
 
     /// <summary>The entry for <c>namespace/name</c>, else <c>*/name</c>, else null.</summary>
     ConfigMapEntry? Find(string @namespace, string name);
+
+    /// <summary>Every entry by its key (<c>*</c> for any namespace), in no particular order.</summary>
+    IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All();
 }

@@ -4,4 +4,7 @@ namespace PodIdentityWebhook.Identity;
 internal interface IContainerCredentialsSource
 {
     bool Contains(string @namespace, string serviceAccount);
+
+    /// <summary>Every association, in no particular order.</summary>
+    IReadOnlyCollection<(string Namespace, string ServiceAccount)> All();
 }

@@ -12,4 +12,7 @@ internal interface IServiceAccountSource
 
     /// <summary>The ServiceAccount, or null when it is not known.</summary>
     ServiceAccountIdentity? Find(string @namespace, string name);
+
+    /// <summary>Every known ServiceAccount, in no particular order (the debug cache dump).</summary>
+    IReadOnlyCollection<ServiceAccountIdentity> All();
 }

@@ -48,6 +48,16 @@ internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHand
     public ServiceAccountIdentity? Find(string @namespace, string name) =>
         _informer.TryGet(@namespace, name, out var account) ? account.ToIdentity(@namespace, name) : null;
 
+    public IReadOnlyCollection<ServiceAccountIdentity> All() =>
+        [.. _informer.Snapshot().Select(entry => entry.Value.ToIdentity(entry.Key.Namespace, entry.Key.Name))];
+
+    /// <summary>
+    /// Drops every cached ServiceAccount and lists them again at once, as the reference's
+    /// <c>/debug/alpha/cache/clear</c> empties its cache; pods admitted meanwhile miss (and wait
+    /// for a lookup with --service-account-lookup-grace-period).
+    /// </summary>
+    public void Clear() => _informer.Clear();
+
     /// <summary>The API path of one ServiceAccount.</summary>
     public static string ObjectPath(string @namespace, string name) =>
         $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/serviceaccounts/{Uri.EscapeDataString(name)}";

@@ -48,6 +48,11 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
     public ServiceAccountIdentity? Find(string @namespace, string name) =>
         Volatile.Read(ref _accounts).GetValueOrDefault((@namespace, name));
 
+    public IReadOnlyCollection<ServiceAccountIdentity> All() => Volatile.Read(ref _accounts).Values;
+
+    /// <summary>Reads the file again soon, even if it looks unchanged; the current set serves meanwhile.</summary>
+    public void Reload() => _file.Reload();
+
     public void Dispose() => _file.Dispose();
 
     private void OnChange(byte[]? content)

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
@@ -18,12 +19,16 @@ internal sealed partial class ServiceAccountParser
     private readonly string _regionalStsKey;
     private readonly string _tokenExpirationKey;
     private readonly string? _composedArnPrefix;
+    private readonly WebhookMetrics? _metrics;
 
     /// <param name="account">When set (--compose-role-arn), role names are expanded to full ARNs.</param>
-    public ServiceAccountParser(WebhookOptions options, ILogger<ServiceAccountParser> logger, AwsAccountInfo? account = null)
+    /// <param name="metrics">Told when an annotated ServiceAccount is seen (<c>pod_identity_webhook_used</c>).</param>
+    public ServiceAccountParser(
+        WebhookOptions options, ILogger<ServiceAccountParser> logger, AwsAccountInfo? account = null, WebhookMetrics? metrics = null)
     {
         _options = options;
         _logger = logger;
+        _metrics = metrics;
         var prefix = options.AnnotationPrefix + "/";
         _roleArnKey = prefix + WellKnown.RoleArnAnnotation;
         _audienceKey = prefix + WellKnown.AudienceAnnotation;
@@ -49,6 +54,7 @@ internal sealed partial class ServiceAccountParser
             if (annotations.TryGetValue(_roleArnKey, out var arn) && arn.Length > 0)
             {
                 roleArn = ComposeRoleArn(@namespace, name, arn);
+                _metrics?.IdentitySeen();
             }
 
             if (annotations.TryGetValue(_audienceKey, out var audienceValue))

@@ -11,4 +11,6 @@ internal sealed class ServiceAccountSnapshot(IEnumerable<ServiceAccountIdentity>
     public bool HasSynced => true;
 
     public ServiceAccountIdentity? Find(string @namespace, string name) => _accounts.GetValueOrDefault((@namespace, name));
+
+    public IReadOnlyCollection<ServiceAccountIdentity> All() => _accounts.Values;
 }

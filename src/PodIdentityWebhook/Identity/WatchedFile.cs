@@ -29,6 +29,7 @@ internal sealed partial class WatchedFile : IDisposable
     private FileStamp? _lastStamp;
     private byte[]? _lastContent;
     private Task? _loop;
+    private volatile bool _reload;
 
     /// <param name="path">The file; it may be a symlink, and may not exist yet.</param>
     /// <param name="onChange">Receives the new bytes, or null when the file is gone.</param>
@@ -67,6 +68,26 @@ internal sealed partial class WatchedFile : IDisposable
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
 
+    /// <summary>
+    /// Reads the file again on the background loop and hands it to the callback even when
+    /// it is unchanged (<c>/debug/alpha/cache/clear</c>).
+    /// </summary>
+    public void Reload()
+    {
+        _reload = true;
+        try
+        {
+            _changed.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // A check is already pending; it sees the flag.
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
     public void Dispose()
     {
         if (_stop.IsCancellationRequested)
@@ -102,7 +123,9 @@ internal sealed partial class WatchedFile : IDisposable
                 }
 
                 TryStartWatcher();
-                Check(force: notified);
+                var reload = _reload;
+                _reload = false;
+                Check(force: notified || reload, reload);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -115,7 +138,7 @@ internal sealed partial class WatchedFile : IDisposable
         }
     }
 
-    private void Check(bool force)
+    private void Check(bool force, bool reload)
     {
         var stamp = FileStamp.Of(_path);
         if (!force && stamp == _lastStamp)
@@ -136,7 +159,7 @@ internal sealed partial class WatchedFile : IDisposable
         }
 
         _lastStamp = stamp;
-        if (SameContent(content, _lastContent))
+        if (!reload && SameContent(content, _lastContent))
         {
             return;
         }

@@ -34,6 +34,10 @@ internal sealed class Informer<T>
 
     private volatile string? _resourceVersion;
 
+    // Set by Clear: the loop lists again at once, ending the current watch.
+    private volatile bool _relist;
+    private CancellationTokenSource? _watchStop;
+
     /// <param name="project">
     /// Turns an object into the cached value, or null to keep nothing for it (and drop what
     /// was kept). The element is only valid during the call. It receives the key so the value
@@ -69,6 +73,32 @@ internal sealed class Informer<T>
 
     /// <summary>A point-in-time copy of the cache.</summary>
     public KeyValuePair<ObjectKey, T>[] Snapshot() => _cache.ToArray();
+
+    /// <summary>
+    /// Empties the cache (the handler sees every object deleted) and makes the running loop
+    /// list again at once. Readiness is kept: the cache refills from the list.
+    /// </summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            foreach (var key in _cache.Keys)
+            {
+                Remove(key);
+            }
+
+            _relist = true;
+        }
+
+        try
+        {
+            Volatile.Read(ref _watchStop)?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // That watch has just ended; the loop sees _relist before the next one.
+        }
+    }
 
     /// <summary>Completes when the first list is in; throws only if <paramref name="cancellationToken"/> fires first.</summary>
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _synced.Task.WaitAsync(cancellationToken);
@@ -126,18 +156,26 @@ internal sealed class Informer<T>
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan? delay = null;
-            var listing = _resourceVersion is null;
+            var listing = _resourceVersion is null || _relist;
+            using var watchStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             try
             {
                 if (listing)
                 {
+                    _relist = false;
                     await ListAsync(cancellationToken);
                     backoff.Reset();
                     listing = false;
+                    if (_relist)
+                    {
+                        // Cleared during the list: what it saw before the clear is gone again.
+                        continue;
+                    }
                 }
 
+                Volatile.Write(ref _watchStop, watchStop);
                 var started = _time.GetTimestamp();
-                var events = await WatchAsync(_resourceVersion!, cancellationToken);
+                var events = await WatchAsync(_resourceVersion!, watchStop.Token);
                 if (events > 0 || _time.GetElapsedTime(started) >= _options.MinHealthyWatch)
                 {
                     backoff.Reset();
@@ -151,6 +189,11 @@ internal sealed class Informer<T>
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 break;
+            }
+            catch (Exception) when (watchStop.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                // Clear ended the watch (as a cancellation or a broken stream): list now.
+                continue;
             }
             catch (KubernetesApiException ex) when (ex.IsExpired && !cancellationToken.IsCancellationRequested)
             {

@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Options;
@@ -46,13 +44,13 @@ internal sealed class ApiServerHost : IAsyncDisposable
                 cluster: fake
                 user: webhook
             """);
-        var options = new WebhookOptions { SelfSignedCert = true, BindAddress = "127.0.0.1", Port = 0, Kubeconfig = kubeconfig };
+        var options = new WebhookOptions { SelfSignedCert = true, BindAddress = "127.0.0.1", Port = 0, MetricsPort = 0, Kubeconfig = kubeconfig };
         host._app = await WebhookHost.BuildAsync(configure?.Invoke(options) ?? options, CancellationToken.None);
         await host._app.StartAsync();
 
-        var address = Assert.Single(host._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses);
+        var address = ServerAddresses.Webhook(host._app);
         var served = host._app.Services.GetRequiredService<ServingCertificate>().Current;
-        host.Client = new WebhookClient(new Uri(address), certificate =>
+        host.Client = new WebhookClient(address, certificate =>
             certificate is not null && certificate.GetCertHashString() == served.GetCertHashString());
         return host;
     }

@@ -157,6 +157,18 @@ public class ProcessCommandLineTests
         Assert.Contains("--bind-address", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Metrics_port_equal_to_port_exits_1_naming_the_flag()
+    {
+        var port = FreePort.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        using var run = await ProductProcess.RunAsync(
+            "--port", port, "--metrics-port", port, "--bind-address", "127.0.0.1", "--self-signed-cert", "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Contains("--metrics-port", run.Stderr, StringComparison.Ordinal);
+    }
+
     private static X509Certificate2 CreateCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -56,6 +56,7 @@ public class ProcessLocalRunTests
         var port = FreePort.Pick();
         var webhook = ProductProcess.Start(
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--metrics-port", FreePort.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind-address", "127.0.0.1",
             "--self-signed-cert",
             "--service-accounts-file", "examples/service-accounts.yaml");
@@ -65,7 +66,7 @@ public class ProcessLocalRunTests
         return webhook;
     }
 
-    private static Task WaitUntilReadyAsync(ProductProcess webhook, WebhookClient client) =>
+    internal static Task WaitUntilReadyAsync(ProductProcess webhook, WebhookClient client) =>
         Poll.UntilAsync(async () =>
         {
             Assert.False(webhook.HasExited, $"the webhook stopped before becoming ready: {webhook}");

@@ -93,4 +93,19 @@ public sealed class ConfigMapWatchTests
         await sources.SyncedAsync();
         await Eventually.TrueAsync(() => server.ActiveWatches == 2, "both informers watching");
     }
+
+    [Fact]
+    public async Task Clear_drops_the_entries_and_lists_the_ConfigMap_again()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        server.PutConfigMap(Ns, Name, Config("""{"app/reader":{"RoleARN":"arn:aws:iam::111122223333:role/a"}}"""));
+        await using var sources = new ApiSources(server, watchConfigMap: true);
+        await SyncedAndWatchingAsync(server, sources);
+        var lists = server.Lists.Count(l => l.Contains("configmaps", StringComparison.Ordinal));
+
+        sources.ConfigMap!.Clear();
+
+        await Eventually.TrueAsync(() => server.Lists.Count(l => l.Contains("configmaps", StringComparison.Ordinal)) > lists, "a new list");
+        await Eventually.TrueAsync(() => sources.ConfigMap.Find("app", "reader") is not null, "the entry back from the list");
+    }
 }

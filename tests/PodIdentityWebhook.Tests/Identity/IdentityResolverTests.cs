@@ -22,6 +22,8 @@ public class IdentityResolverTests
 
         public ServiceAccountIdentity? Find(string @namespace, string name) =>
             accounts.FirstOrDefault(a => a.Namespace == @namespace && a.Name == name);
+
+        public IReadOnlyCollection<ServiceAccountIdentity> All() => accounts;
     }
 
     private static ServiceAccountIdentity Account(string? roleArn, bool regional = false, long expiration = 3600) =>

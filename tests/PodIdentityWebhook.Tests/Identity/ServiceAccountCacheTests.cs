@@ -130,4 +130,25 @@ public sealed class ServiceAccountCacheTests
         Assert.NotSame(pool.Intern(new string('b', 3)), other);
         Assert.Equal(1, pool.Count);
     }
+
+    [Fact]
+    public async Task Clear_empties_the_cache_and_lists_again_at_once_picking_up_changes_the_watch_missed()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        server.Put("ns", "reader", Role);
+        await using var sources = new ApiSources(server);
+        await sources.SyncedAsync();
+        await Eventually.TrueAsync(() => server.ActiveWatches == 1, "watching");
+        server.Put("ns", "missed", Role, notify: false);
+        var lists = server.Lists.Count();
+
+        sources.Cache.Clear();
+
+        await Eventually.TrueAsync(() => server.Lists.Count() > lists, "a new list");
+        await Eventually.TrueAsync(
+            () => sources.Cache.Find("ns", "reader") is not null && sources.Cache.Find("ns", "missed") is not null,
+            "both ServiceAccounts back from the list");
+        Assert.True(sources.Cache.HasSynced);
+        await Eventually.TrueAsync(() => server.ActiveWatches == 1, "watching again, once");
+    }
 }

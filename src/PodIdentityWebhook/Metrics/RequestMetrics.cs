@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Metrics;
+
+/// <summary>
+/// <c>http_request_count</c> and <c>http_request_latencies</c> for the webhook port, as the
+/// reference's InstrumentRoute. Labels come from fixed sets (known verbs and paths, else
+/// <c>other</c>) so a client sending odd requests cannot grow the series without bound.
+/// </summary>
+internal static class RequestMetrics
+{
+    public const string Other = "other";
+
+    public static async Task InvokeAsync(HttpContext context, RequestDelegate next, WebhookMetrics metrics)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var statusCode = StatusCodes.Status500InternalServerError;
+        try
+        {
+            await next(context);
+            statusCode = context.Response.StatusCode;
+        }
+        finally
+        {
+            metrics.Request(Verb(context.Request.Method), PathLabel(context.Request.Path.Value), statusCode, Stopwatch.GetElapsedTime(started));
+        }
+    }
+
+    private static string Verb(string method) =>
+        HttpMethods.IsPost(method) ? HttpMethods.Post
+        : HttpMethods.IsGet(method) ? HttpMethods.Get
+        : HttpMethods.IsHead(method) ? HttpMethods.Head
+        : HttpMethods.IsPut(method) ? HttpMethods.Put
+        : HttpMethods.IsDelete(method) ? HttpMethods.Delete
+        : HttpMethods.IsPatch(method) ? HttpMethods.Patch
+        : HttpMethods.IsOptions(method) ? HttpMethods.Options
+        : Other;
+
+    private static string PathLabel(string? path) => path switch
+    {
+        WellKnown.MutatePath => WellKnown.MutatePath,
+        WellKnown.HealthPath => WellKnown.HealthPath,
+        WellKnown.ReadyPath => WellKnown.ReadyPath,
+        _ => Other,
+    };
+}

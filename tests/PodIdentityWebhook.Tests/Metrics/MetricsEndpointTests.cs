@@ -1,0 +1,115 @@
+using System.Net;
+using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Tests.Identity;
+using PodIdentityWebhook.Tests.Support;
+
+namespace PodIdentityWebhook.Tests.Metrics;
+
+/// <summary><c>/metrics</c> on the metrics port of the real host, read whole by the strict parser.</summary>
+public sealed class MetricsEndpointTests
+{
+    private const string Irsa = "sts_web_identity";
+    private const string ContainerCredentials = "container_credentials";
+
+    [Fact]
+    public async Task Metrics_after_known_traffic_count_reviews_by_method_and_requests_by_verb_path_and_code()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var before = await ScrapeAsync(server);
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.MutateAsync(Review("s3-reader"))).Status);
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.MutateAsync(Review("pod-identity"))).Status);
+        }
+
+        Reviews.AssertAllowedUnchanged(await server.Client.MutateAsync(Review("no-role")));
+        Reviews.AssertAllowedUnchanged(await server.Client.MutateAsync(Review("unknown")));
+        Assert.Equal(HttpStatusCode.BadRequest, (await server.Client.MutateAsync("{not json")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/healthz")).Status);
+        var after = await ScrapeAsync(server);
+
+        double Delta(string name, params (string, string)[] labels) =>
+            after.Value(name, labels) - (before.Find(name, labels) ?? 0);
+
+        Assert.Equal(3, Delta(WebhookMetrics.PodCount, ("method", Irsa)));
+        Assert.Equal(2, Delta(WebhookMetrics.PodCount, ("method", ContainerCredentials)));
+        Assert.Equal(1, Delta(WebhookMetrics.MissingServiceAccountCount));
+        Assert.Equal(7, Delta(WebhookMetrics.RequestCount, ("verb", "POST"), ("path", "/mutate"), ("code", "200")));
+        Assert.Equal(1, Delta(WebhookMetrics.RequestCount, ("verb", "POST"), ("path", "/mutate"), ("code", "400")));
+        Assert.Equal(1, Delta(WebhookMetrics.RequestCount, ("verb", "GET"), ("path", "/healthz"), ("code", "200")));
+        Assert.Equal(8, Delta(WebhookMetrics.RequestLatencies + "_count", ("verb", "POST"), ("path", "/mutate")));
+        Assert.Equal(8, Delta(WebhookMetrics.AdmissionDuration + "_count"));
+        Assert.True(Delta(WebhookMetrics.AdmissionDuration + "_sum") > 0);
+        Assert.Equal(1, after.Value(WebhookMetrics.Used));
+        Assert.Equal("histogram", after.Families[WebhookMetrics.RequestLatencies].Type);
+        Assert.Equal("counter", after.Families[WebhookMetrics.RequestCount].Type);
+        Assert.Equal("gauge", after.Families[WebhookMetrics.Used].Type);
+    }
+
+    [Fact]
+    public async Task Metrics_include_process_and_runtime_figures()
+    {
+        await using var server = await WebhookServer.StartAsync();
+
+        var metrics = await ScrapeAsync(server);
+
+        Assert.True(metrics.Value("process_cpu_seconds_total") > 0);
+        Assert.True(metrics.Value("process_resident_memory_bytes") > 1_000_000);
+        Assert.True(metrics.Value("process_virtual_memory_bytes") > 1_000_000);
+        Assert.True(metrics.Value("process_open_fds") > 0);
+        Assert.True(metrics.Value("process_max_fds") >= metrics.Value("process_open_fds"));
+        Assert.True(metrics.Value("process_threads") > 1);
+        var started = DateTimeOffset.FromUnixTimeMilliseconds((long)(metrics.Value("process_start_time_seconds") * 1000));
+        Assert.InRange(started, DateTimeOffset.UtcNow.AddHours(-3), DateTimeOffset.UtcNow);
+        Assert.True(metrics.Value("dotnet_gc_collections_total", ("generation", "0")) >= 0);
+        Assert.True(metrics.Value("dotnet_gc_heap_size_bytes") >= 0);
+        Assert.True(metrics.Value("dotnet_gc_allocated_bytes_total") > 0);
+        Assert.True(metrics.Value("dotnet_threadpool_threads") >= 1);
+        Assert.Equal("counter", metrics.Families["process_cpu_seconds_total"].Type);
+        Assert.Equal("gauge", metrics.Families["process_resident_memory_bytes"].Type);
+    }
+
+    [Fact]
+    public async Task Used_is_0_until_a_pod_gets_an_identity_when_no_ServiceAccount_is_annotated()
+    {
+        using var directory = new TempDirectory();
+        var accounts = directory.Write("accounts.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: pod-identity\n  namespace: default\n");
+        await using var server = await WebhookServer.StartAsync(options => options with { ServiceAccountsFile = accounts });
+
+        Assert.Equal(0, (await ScrapeAsync(server)).Value(WebhookMetrics.Used));
+        await server.Client.MutateAsync(Review("pod-identity"));
+
+        Assert.Equal(1, (await ScrapeAsync(server)).Value(WebhookMetrics.Used));
+    }
+
+    [Fact]
+    public async Task Metrics_port_does_not_serve_the_webhook_and_the_webhook_port_does_not_serve_metrics()
+    {
+        await using var server = await WebhookServer.StartAsync();
+
+        using var mutate = await server.Metrics.PostAsync("/mutate", new StringContent(Review("s3-reader"), null, "application/json"));
+        var metricsOnWebhookPort = await server.Client.GetAsync("/metrics");
+        using var put = await server.Metrics.PutAsync("/metrics", new StringContent(""));
+        using var head = await server.Metrics.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/metrics"));
+
+        Assert.Equal(HttpStatusCode.NotFound, mutate.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, metricsOnWebhookPort.Status);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+    }
+
+    internal static async Task<PrometheusExposition> ScrapeAsync(WebhookServer server)
+    {
+        using var response = await server.Metrics.GetAsync("/metrics");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        return PrometheusExposition.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private static string Review(string serviceAccount) => Reviews.For(Reviews.Pod(serviceAccount)).ToJsonString();
+}
