@@ -25,7 +25,7 @@ internal static class FuzzRun
         var count = arguments.Number("count", 100_000);
         var concurrency = arguments.Number("concurrency", 4);
 
-        var generator = new HostileReviews(seed);
+        var generator = new HostileReviews(seed, arguments.Optional("only"));
         var gate = new object();
         var statuses = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var failures = new ConcurrentQueue<string>();
@@ -59,7 +59,7 @@ internal static class FuzzRun
                 failures.Enqueue($"#{i} {input.Kind}: {ex.Message}");
             }
 
-            if (i % 2000 == 0)
+            if (i % 1000 == 0)
             {
                 lock (memory)
                 {

@@ -9,7 +9,7 @@ namespace PodIdentityWebhook.Load;
 /// duplicate keys, missing fields, other kinds, huge container counts, random bytes, and
 /// byte flips of a valid review. Valid reviews are mixed in so the mutating path runs too.
 /// </summary>
-internal sealed class HostileReviews(int seed)
+internal sealed class HostileReviews(int seed, string? only = null)
 {
     private const int ThreeMegabytes = 3 * 1024 * 1024;
 
@@ -24,14 +24,14 @@ internal sealed class HostileReviews(int seed)
     /// <summary>One input: its kind (for the report) and its bytes.</summary>
     public (string Kind, byte[] Body) Next()
     {
-        var kind = Kinds[_random.Next(Kinds.Length)];
+        var kind = only ?? Kinds[_random.Next(Kinds.Length)];
         // Inputs of megabytes are rarer, or the run would measure the network.
-        if (kind is "huge-string" && _random.Next(20) != 0)
+        if (only is null && kind is "huge-string" && _random.Next(20) != 0)
         {
             kind = "wrong-type";
         }
 
-        if (kind is "many-containers" && _random.Next(5) != 0)
+        if (only is null && kind is "many-containers" && _random.Next(5) != 0)
         {
             kind = "missing-field";
         }

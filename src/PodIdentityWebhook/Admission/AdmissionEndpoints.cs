@@ -8,6 +8,13 @@ namespace PodIdentityWebhook.Admission;
 /// <summary>The <c>/mutate</c> endpoint: HTTP concerns only (content type, size, status codes).</summary>
 internal static class AdmissionEndpoints
 {
+    /// <summary>
+    /// Reviews above <see cref="WellKnown.LargeReviewBytes"/> are handled one at a time: a pod
+    /// with thousands of containers yields a patch of megabytes, and a few of those at once
+    /// must not take the memory every ordinary review needs.
+    /// </summary>
+    private static readonly SemaphoreSlim LargeReviews = new(1, 1);
+
     public static IEndpointRouteBuilder MapAdmission(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(WellKnown.MutatePath, MutateAsync);
@@ -59,9 +66,29 @@ internal static class AdmissionEndpoints
 
         using var output = new PooledBufferWriter();
         AdmissionOutcome outcome;
+        var large = read.Buffer.Length > WellKnown.LargeReviewBytes;
         try
         {
-            outcome = await handler.HandleAsync(read.Buffer, output, context.RequestAborted);
+            if (large)
+            {
+                await LargeReviews.WaitAsync(context.RequestAborted);
+            }
+
+            try
+            {
+                outcome = await handler.HandleAsync(read.Buffer, output, context.RequestAborted);
+            }
+            finally
+            {
+                if (large)
+                {
+                    LargeReviews.Release();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
         }
         finally
         {

@@ -10,6 +10,15 @@ namespace PodIdentityWebhook.Admission;
 /// </summary>
 internal static partial class AdmissionLog
 {
+    /// <summary>A Kubernetes name is at most 253 characters; anything longer in a review is hostile.</summary>
+    private const int MaxName = 253;
+
+    /// <summary>Reasons and errors, which may quote the review.</summary>
+    private const int MaxText = 512;
+
+    /// <summary>Container names listed in one line; the rest are counted.</summary>
+    private const int MaxContainers = 20;
+
     public static void Outcome(ILogger logger, AdmissionOutcome outcome, TimeSpan elapsed)
     {
         var durationMs = Math.Round(elapsed.TotalMilliseconds, 3);
@@ -17,7 +26,7 @@ internal static partial class AdmissionLog
         {
             if (outcome.Error is not null)
             {
-                ReviewRejected(logger, outcome.StatusCode, outcome.Error, durationMs);
+                ReviewRejected(logger, outcome.StatusCode, Bounded(outcome.Error, MaxText), durationMs);
             }
 
             return;
@@ -28,36 +37,56 @@ internal static partial class AdmissionLog
             return;
         }
 
+        // Every value below comes from the review: bounded, so a hostile review cannot make
+        // a log line (and the logger's queue) megabytes long.
         var mode = IdentityModeNames.Of(decision.Identity);
+        var pod = Bounded(decision.PodName, MaxName);
+        var ns = Bounded(decision.Namespace, MaxName);
+        var serviceAccount = Bounded(decision.ServiceAccount, MaxName);
         if (outcome.Error is not null)
         {
-            PodRefused(logger, decision.PodName, decision.Namespace, decision.ServiceAccount, mode, outcome.Error, durationMs);
+            var error = Bounded(outcome.Error, MaxText);
+            PodRefused(logger, pod, ns, serviceAccount, mode, error, durationMs);
         }
         else if (decision.Mutation is { HasPatch: true } mutation)
         {
             var containers = MutatedContainers(mutation);
-            PodMutated(logger, decision.PodName, decision.Namespace, decision.ServiceAccount, mode,
-                containers, mutation.PatchOperations, durationMs);
+            PodMutated(logger, pod, ns, serviceAccount, mode, containers, mutation.PatchOperations, durationMs);
         }
         else
         {
-            PodNotMutated(logger, decision.PodName, decision.Namespace, decision.ServiceAccount, mode,
-                decision.Reason ?? "nothing to do", durationMs);
+            var reason = Bounded(decision.Reason ?? "nothing to do", MaxText);
+            PodNotMutated(logger, pod, ns, serviceAccount, mode, reason, durationMs);
         }
     }
 
+    /// <summary>The value, or its first <paramref name="max"/> characters and its length.</summary>
+    internal static string Bounded(string value, int max) =>
+        value.Length <= max ? value : $"{value.AsSpan(0, max)}... ({value.Length} characters)";
+
     private static string MutatedContainers(MutationResult mutation)
     {
-        var names = new List<string>(mutation.Containers.Count);
+        var names = new List<string>(Math.Min(mutation.Containers.Count, MaxContainers));
+        var more = 0;
         foreach (var container in mutation.Containers)
         {
-            if (container.Outcome == ContainerOutcome.Mutated)
+            if (container.Outcome != ContainerOutcome.Mutated)
             {
-                names.Add(container.Name);
+                continue;
+            }
+
+            if (names.Count < MaxContainers)
+            {
+                names.Add(Bounded(container.Name, MaxName));
+            }
+            else
+            {
+                more++;
             }
         }
 
-        return string.Join(',', names);
+        var list = string.Join(',', names);
+        return more == 0 ? list : $"{list} and {more} more";
     }
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Information,

@@ -2,9 +2,15 @@ using System.Buffers;
 
 namespace PodIdentityWebhook.Admission;
 
-/// <summary>An <see cref="IBufferWriter{T}"/> over rented arrays, so a review allocates almost nothing.</summary>
+/// <summary>
+/// An <see cref="IBufferWriter{T}"/> over rented arrays, so a review allocates almost nothing.
+/// Arrays above <see cref="MaxPooledBytes"/> (a rare, huge review) are plain allocations the GC
+/// takes back, not pooled: the shared pool would keep them for good.
+/// </summary>
 internal sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWriter<byte>, IDisposable
 {
+    public const int MaxPooledBytes = 1024 * 1024;
+
     private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
     private int _written;
 
@@ -35,10 +41,7 @@ internal sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWr
         var buffer = _buffer;
         _buffer = [];
         _written = 0;
-        if (buffer.Length > 0)
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        Return(buffer);
     }
 
     private void Ensure(int sizeHint)
@@ -49,9 +52,18 @@ internal sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWr
             return;
         }
 
-        var larger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+        var size = Math.Max(needed, _buffer.Length * 2);
+        var larger = size > MaxPooledBytes ? GC.AllocateUninitializedArray<byte>(size) : ArrayPool<byte>.Shared.Rent(size);
         _buffer.AsSpan(0, _written).CopyTo(larger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        Return(_buffer);
         _buffer = larger;
+    }
+
+    private static void Return(byte[] buffer)
+    {
+        if (buffer.Length is > 0 and <= MaxPooledBytes)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }

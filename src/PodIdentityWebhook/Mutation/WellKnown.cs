@@ -115,6 +115,12 @@ internal static class WellKnown
     /// </summary>
     public const long MaxReviewBytes = 8 * 1024 * 1024;
 
+    /// <summary>
+    /// Reviews larger than this (an ordinary pod's is a few kilobytes) are handled one at a
+    /// time, so their megabyte patches never pile up in memory.
+    /// </summary>
+    public const long LargeReviewBytes = 256 * 1024;
+
     // ---- Endpoints ----
 
     public const string MutatePath = "/mutate";
