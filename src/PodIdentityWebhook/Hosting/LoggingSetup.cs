@@ -3,7 +3,10 @@ using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Hosting;
 
-/// <summary>JSON lines when stdout is not a terminal (collected by the cluster), readable text otherwise.</summary>
+/// <summary>
+/// JSON lines when stdout is not a terminal (collected by the cluster; <see cref="JsonLinesLoggerProvider"/>),
+/// readable text otherwise.
+/// </summary>
 internal static class LoggingSetup
 {
     public static ILoggingBuilder AddWebhookLogging(this ILoggingBuilder logging, WebhookOptions options)
@@ -11,12 +14,7 @@ internal static class LoggingSetup
         logging.ClearProviders();
         if (Console.IsOutputRedirected)
         {
-            logging.AddJsonConsole(json =>
-            {
-                json.IncludeScopes = false;
-                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                json.UseUtcTimestamp = true;
-            });
+            logging.Services.AddSingleton<ILoggerProvider>(_ => new JsonLinesLoggerProvider(Console.OpenStandardOutput()));
         }
         else
         {
