@@ -13,6 +13,7 @@ internal static class KestrelSetup
         this IWebHostBuilder webHost, WebhookOptions options, ServingCertificate certificate)
     {
         var address = ParseBindAddress(options.BindAddress);
+        var cipherSuites = OperatingSystem.IsWindows() ? null : TlsCipherSuites.From(options.TlsCipherSuites);
         return webHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -24,6 +25,7 @@ internal static class KestrelSetup
                     ServerCertificateSelector = (_, _) => certificate.Current,
                     SslProtocols = TlsProtocols.From(options.TlsMinVersion),
                     ClientCertificateMode = ClientCertificateMode.NoCertificate,
+                    OnAuthenticate = cipherSuites is null || OperatingSystem.IsWindows() ? null : (_, ssl) => ssl.CipherSuitesPolicy = cipherSuites,
                 });
             });
             MetricsListener.Configure(kestrel, address, options);

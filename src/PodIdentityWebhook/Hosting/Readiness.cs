@@ -8,9 +8,19 @@ namespace PodIdentityWebhook.Hosting;
 /// </summary>
 internal sealed class Readiness(IServiceAccountSource serviceAccounts, IConfigMapSource configMap)
 {
+    private volatile bool _stopping;
+
+    /// <summary>From SIGTERM on, /readyz answers 503 so endpoints drop this replica while it still serves.</summary>
+    public void ShuttingDown() => _stopping = true;
+
     /// <summary>Null when ready, else what is still missing.</summary>
     public string? NotReadyReason()
     {
+        if (_stopping)
+        {
+            return "shutting down";
+        }
+
         if (!serviceAccounts.HasSynced)
         {
             return "ServiceAccount cache not synced";

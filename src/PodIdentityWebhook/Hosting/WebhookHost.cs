@@ -8,6 +8,15 @@ namespace PodIdentityWebhook.Hosting;
 /// <summary>Builds the webhook application from validated options.</summary>
 internal static class WebhookHost
 {
+    /// <summary>
+    /// After SIGTERM the webhook keeps serving this long with /readyz at 503, so the API server
+    /// stops sending it reviews before its listener closes; in-flight reviews then complete.
+    /// </summary>
+    public static readonly TimeSpan ShutdownDrain = TimeSpan.FromSeconds(2);
+
+    /// <summary>The most the server waits for in-flight requests after the drain: exit stays within 10 s.</summary>
+    public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(6);
+
     public static async Task<WebApplication> BuildAsync(WebhookOptions options, CancellationToken cancellationToken)
     {
         var certificate = ServingCertificate.FromOptions(options);
@@ -19,6 +28,8 @@ internal static class WebhookHost
         builder.Services.AddAdmission(options);
         builder.Services.AddIdentitySources(options, account);
         builder.Services.AddMetricsPort();
+        builder.Services.AddHostedService<CertificateReloader>();
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.ConfigureWebhookKestrel(options, certificate);
 
         var app = builder.Build();
@@ -31,6 +42,13 @@ internal static class WebhookHost
             await app.DisposeAsync();
             throw new StartupException(ex.Message);
         }
+
+        var readiness = app.Services.GetRequiredService<Readiness>();
+        app.Lifetime.ApplicationStopping.Register(() =>
+        {
+            readiness.ShuttingDown();
+            Thread.Sleep(ShutdownDrain);
+        });
 
         app.UseMetricsPort();
         app.MapAdmission();

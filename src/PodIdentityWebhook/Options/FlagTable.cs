@@ -27,7 +27,7 @@ internal static class FlagTable
         Text("kube-api", "(out-of-cluster) The URL of the API server; overrides the kubeconfig's server", o => o.KubeApi, (o, v) => o with { KubeApi = v }),
         Text("tls-cert", "TLS certificate file path (PEM)", o => o.TlsCert, (o, v) => o with { TlsCert = v }),
         Text("tls-key", "TLS key file path (PEM)", o => o.TlsKey, (o, v) => o with { TlsKey = v }),
-        List("tls-cipher-suites", "Comma-separated list of TLS cipher suites (accepted for compatibility; not applied yet: the platform defaults are used)", o => o.TlsCipherSuites, (o, v) => v.Count == 0 ? o : o with { TlsCipherSuites = [.. o.TlsCipherSuites, .. v] }),
+        List("tls-cipher-suites", "Comma-separated IANA names of the TLS 1.2 cipher suites to allow (TLS 1.3 suites stay on); empty uses the platform defaults", o => o.TlsCipherSuites, (o, v) => v.Count == 0 ? o : o with { TlsCipherSuites = [.. o.TlsCipherSuites, .. v] }),
         Text("tls-min-version", "Minimum TLS version: 1.0, 1.1, 1.2, 1.3 (or VersionTLS10..VersionTLS13)", o => o.TlsMinVersion, (o, v) => o with { TlsMinVersion = v }, NormalizeTlsVersion, TlsVersionProblem),
         Switch("self-signed-cert", "Serve an in-memory self-signed certificate (local runs only)", o => o.SelfSignedCert, (o, v) => o with { SelfSignedCert = v }),
 

@@ -1,0 +1,79 @@
+using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Options;
+
+namespace PodIdentityWebhook.Hosting;
+
+/// <summary>
+/// Follows --tls-cert and --tls-key (the symlink swap of a mounted Secret included, through
+/// <see cref="WatchedFile"/>) and swaps the serving certificate when the pair loads. A pair
+/// that does not load (half written, mismatched, unreadable) keeps the current certificate
+/// serving and is logged; the next change is tried again. Handshakes read the certificate per
+/// connection, so a swap needs no restart and fails none.
+/// </summary>
+internal sealed partial class CertificateReloader(WebhookOptions options, ServingCertificate certificate, ILogger<CertificateReloader> logger)
+    : IHostedService, IDisposable
+{
+    /// <summary>How often the files are checked when no file-system event arrives.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private WatchedFile? _cert;
+    private WatchedFile? _key;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.SelfSignedCert)
+        {
+            return Task.CompletedTask;
+        }
+
+        _cert = new WatchedFile(options.TlsCert, _ => Reload(), logger, PollInterval);
+        _key = new WatchedFile(options.TlsKey, _ => Reload(), logger, PollInterval);
+        _cert.Start();
+        _key.Start();
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        _cert?.Dispose();
+        _key?.Dispose();
+    }
+
+    private void Reload()
+    {
+        lock (_gate)
+        {
+            try
+            {
+                var loaded = CertificateLoader.LoadPem(options.TlsCert, options.TlsKey);
+                if (loaded.Thumbprint == certificate.Current.Thumbprint)
+                {
+                    loaded.Dispose();
+                    return;
+                }
+
+                certificate.Replace(loaded);
+                LogReloaded(logger, loaded.Subject, loaded.NotAfter, loaded.Thumbprint);
+            }
+            catch (StartupException ex)
+            {
+                LogKeptCurrent(logger, ex.Message, certificate.Current.Thumbprint);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information,
+        Message = "Serving certificate reloaded: {Subject}, valid until {NotAfter:u}, thumbprint {Thumbprint}")]
+    private static partial void LogReloaded(ILogger logger, string subject, DateTime notAfter, string thumbprint);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Error,
+        Message = "The certificate files changed but do not load ({Error}); still serving certificate {Thumbprint}")]
+    private static partial void LogKeptCurrent(ILogger logger, string error, string thumbprint);
+}
