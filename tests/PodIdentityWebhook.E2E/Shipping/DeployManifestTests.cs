@@ -17,7 +17,7 @@ public sealed class DeployManifestTests(ControlPlaneFixture plane, ITestOutputHe
     [Fact]
     public async Task Every_object_of_deploy_is_accepted_by_the_api_server()
     {
-        await EnsureCertManagerKindsAsync(plane);
+        await StandInCrds.EnsureAsync(plane);
         var rendered = await ShippedManifests.KubectlAsync(plane, null, "kustomize", "deploy/");
         var documents = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().ToList();
         Assert.Contains(documents, d => Kind(d) == "Deployment");
@@ -64,23 +64,6 @@ public sealed class DeployManifestTests(ControlPlaneFixture plane, ITestOutputHe
             await plane.Rest.DeleteAsync("/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/pod-identity-webhook");
             await plane.Rest.DeleteAsync("/apis/apps/v1/namespaces/pod-identity-webhook/deployments/pod-identity-webhook");
         }
-    }
-
-    /// <summary>
-    /// Installs stand-ins for cert-manager's CRDs (TestData/crds) unless the cluster has them,
-    /// and waits until the API server serves the kinds.
-    /// </summary>
-    internal static async Task EnsureCertManagerKindsAsync(ControlPlaneFixture plane)
-    {
-        if (await plane.Rest.GetStatusAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions/certificates.cert-manager.io") == HttpStatusCode.NotFound)
-        {
-            var path = Path.Combine(ControlPlaneAssets.RepositoryRoot(), "tests", "PodIdentityWebhook.E2E", "TestData", "crds", "cert-manager.yaml");
-            await ShippedManifests.KubectlApplyAsync(plane, await File.ReadAllTextAsync(path));
-        }
-
-        await Poll.UntilAsync(
-            async () => await plane.Rest.GetStatusAsync("/apis/cert-manager.io/v1/certificates") == HttpStatusCode.OK,
-            TimeSpan.FromSeconds(30), "cert-manager kinds served");
     }
 
     private static string Kind(JsonObject document) => document["kind"]!.GetValue<string>();
