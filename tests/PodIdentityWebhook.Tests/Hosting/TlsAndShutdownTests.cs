@@ -122,9 +122,15 @@ public class TlsAndShutdownTests
         load.MarkSignal();
         Signals.Terminate(webhook.Id);
 
-        // While draining, the webhook still serves and says it is not ready.
-        var readiness = await client.ProbeAsync("/readyz");
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, readiness.Status);
+        // The signal arrives asynchronously; within the 2 s drain the webhook still serves and
+        // says it is not ready.
+        var notReady = false;
+        while (!notReady && terminated.Elapsed < TimeSpan.FromSeconds(1.5))
+        {
+            notReady = (await client.ProbeAsync("/readyz")).Status == HttpStatusCode.ServiceUnavailable;
+        }
+
+        Assert.True(notReady, "/readyz did not turn 503 within 1.5 s of SIGTERM");
 
         await webhook.WaitForExitAsync(TimeSpan.FromSeconds(10));
         Assert.True(terminated.Elapsed < TimeSpan.FromSeconds(10), $"exited after {terminated.Elapsed}");
