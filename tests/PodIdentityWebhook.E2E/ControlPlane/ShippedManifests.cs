@@ -92,4 +92,12 @@ internal static class ShippedManifests
     /// <summary><c>kubectl apply -f -</c> of <paramref name="yaml"/>; returns what kubectl printed (one line per object).</summary>
     public static Task<string> KubectlApplyAsync(ControlPlaneFixture plane, string yaml) =>
         KubectlAsync(plane, yaml, "apply", "-f", "-");
+
+    public static string Kind(JsonObject document) => document["kind"]!.GetValue<string>();
+
+    public static string Name(JsonObject document) => document["metadata"]!["name"]!.GetValue<string>();
+
+    /// <summary>"Kind namespace/name": what identifies an object for comparing what was sent with what is stored.</summary>
+    public static string ObjectIdentity(JsonObject document) =>
+        $"{Kind(document)} {document["metadata"]!["namespace"]?.GetValue<string>()}/{Name(document)}";
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
 using PodIdentityWebhook.Manifests;
 using Xunit.Abstractions;
+using static PodIdentityWebhook.E2E.ControlPlane.ShippedManifests;
 
 namespace PodIdentityWebhook.E2E.Shipping;
 
@@ -45,8 +46,8 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
             var stored = JsonNode.Parse(await ShippedManifests.KubectlAsync(plane, rendered, "get", "-f", "-", "-o", "json"))!;
             var items = stored["items"]?.AsArray() ?? new JsonArray(stored.DeepClone());
             Assert.Equal(
-                documents.Select(Identity).Order(StringComparer.Ordinal),
-                items.Select(i => Identity(i!.AsObject())).Order(StringComparer.Ordinal));
+                documents.Select(ObjectIdentity).Order(StringComparer.Ordinal),
+                items.Select(i => ObjectIdentity(i!.AsObject())).Order(StringComparer.Ordinal));
 
             var pod = items.Single(i => Kind(i!.AsObject()) == "Deployment")!["spec"]!["template"]!["spec"]!;
             Assert.True(pod["securityContext"]!["runAsNonRoot"]!.GetValue<bool>());
@@ -101,11 +102,4 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout, await stderr);
     }
-
-    private static string Kind(JsonObject document) => document["kind"]!.GetValue<string>();
-
-    private static string Name(JsonObject document) => document["metadata"]!["name"]!.GetValue<string>();
-
-    private static string Identity(JsonObject document) =>
-        $"{Kind(document)} {document["metadata"]!["namespace"]?.GetValue<string>()}/{Name(document)}";
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
 using PodIdentityWebhook.Manifests;
 using Xunit.Abstractions;
+using static PodIdentityWebhook.E2E.ControlPlane.ShippedManifests;
 
 namespace PodIdentityWebhook.E2E.Shipping;
 
@@ -42,8 +43,8 @@ public sealed class DeployManifestTests(ControlPlaneFixture plane, ITestOutputHe
             var stored = JsonNode.Parse(await ShippedManifests.KubectlAsync(plane, stream, "get", "-f", "-", "-o", "json"))!;
             var items = stored["items"]?.AsArray() ?? new JsonArray(stored.DeepClone());
             Assert.Equal(
-                documents.Select(Identity).Order(StringComparer.Ordinal),
-                items.Select(i => Identity(i!.AsObject())).Order(StringComparer.Ordinal));
+                documents.Select(ObjectIdentity).Order(StringComparer.Ordinal),
+                items.Select(i => ObjectIdentity(i!.AsObject())).Order(StringComparer.Ordinal));
 
             var deployment = items.Single(i => Kind(i!.AsObject()) == "Deployment")!;
             var pod = deployment["spec"]!["template"]!["spec"]!;
@@ -65,9 +66,4 @@ public sealed class DeployManifestTests(ControlPlaneFixture plane, ITestOutputHe
             await plane.Rest.DeleteAsync("/apis/apps/v1/namespaces/pod-identity-webhook/deployments/pod-identity-webhook");
         }
     }
-
-    private static string Kind(JsonObject document) => document["kind"]!.GetValue<string>();
-
-    private static string Identity(JsonObject document) =>
-        $"{Kind(document)} {document["metadata"]!["namespace"]?.GetValue<string>()}/{document["metadata"]!["name"]!.GetValue<string>()}";
 }

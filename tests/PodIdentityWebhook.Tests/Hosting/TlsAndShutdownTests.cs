@@ -25,9 +25,8 @@ public class TlsAndShutdownTests
     {
         var first = ServingPair.Create("first");
         using var mount = SecretMount.Create(first);
-        using var webhook = Start(out var port, "--tls-cert", mount.CertPath, "--tls-key", mount.KeyPath);
-        using var client = new WebhookClient(new Uri($"https://127.0.0.1:{port}"), _ => true);
-        await ProcessLocalRunTests.WaitUntilReadyAsync(webhook, client);
+        var (webhook, port) = await StartReadyAsync("--tls-cert", mount.CertPath, "--tls-key", mount.KeyPath);
+        using var process = webhook;
         Assert.Equal(first.Thumbprint, await ServedThumbprintAsync(port));
 
         await using var load = LoopingLoad.Start(port);
@@ -51,9 +50,8 @@ public class TlsAndShutdownTests
     {
         var first = ServingPair.Create("first");
         using var mount = SecretMount.Create(first);
-        using var webhook = Start(out var port, "--tls-cert", mount.CertPath, "--tls-key", mount.KeyPath);
-        using var client = new WebhookClient(new Uri($"https://127.0.0.1:{port}"), _ => true);
-        await ProcessLocalRunTests.WaitUntilReadyAsync(webhook, client);
+        var (webhook, port) = await StartReadyAsync("--tls-cert", mount.CertPath, "--tls-key", mount.KeyPath);
+        using var process = webhook;
 
         await using var load = LoopingLoad.Start(port);
         mount.Publish(ServingPair.Create("other").CertPem, ServingPair.Create("unrelated").KeyPem);
@@ -81,9 +79,8 @@ public class TlsAndShutdownTests
     [Fact]
     public async Task Only_the_listed_cipher_suites_are_negotiated_over_TLS_1_2_and_TLS_1_3_still_works()
     {
-        using var webhook = Start(out var port, "--self-signed-cert", "--tls-cipher-suites", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
-        using var client = new WebhookClient(new Uri($"https://127.0.0.1:{port}"), _ => true);
-        await ProcessLocalRunTests.WaitUntilReadyAsync(webhook, client);
+        var (webhook, port) = await StartReadyAsync("--self-signed-cert", "--tls-cipher-suites", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        using var process = webhook;
 
         Assert.Equal(TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
             await HandshakeAsync(port, SslProtocols.Tls12, TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256));
@@ -96,9 +93,8 @@ public class TlsAndShutdownTests
     [Fact]
     public async Task Minimum_version_1_3_refuses_a_TLS_1_2_client()
     {
-        using var webhook = Start(out var port, "--self-signed-cert", "--tls-min-version", "VersionTLS13");
-        using var client = new WebhookClient(new Uri($"https://127.0.0.1:{port}"), _ => true);
-        await ProcessLocalRunTests.WaitUntilReadyAsync(webhook, client);
+        var (webhook, port) = await StartReadyAsync("--self-signed-cert", "--tls-min-version", "VersionTLS13");
+        using var process = webhook;
 
         await Assert.ThrowsAnyAsync<Exception>(() => HandshakeAsync(port, SslProtocols.Tls12, null));
         await HandshakeAsync(port, SslProtocols.Tls13, null);
@@ -139,6 +135,15 @@ public class TlsAndShutdownTests
         var (succeeded, failed) = await load.StopAsync();
         Assert.True(succeeded > 0, "the loop sent nothing");
         Assert.DoesNotContain(failed, f => f.StartedAfterSignal < TimeSpan.FromSeconds(1.5));
+    }
+
+    /// <summary>Starts the program with the flags and waits for /readyz.</summary>
+    private static async Task<(ProductProcess Webhook, int Port)> StartReadyAsync(params string[] flags)
+    {
+        var webhook = Start(out var port, flags);
+        using var client = new WebhookClient(new Uri($"https://127.0.0.1:{port}"), _ => true);
+        await ProcessLocalRunTests.WaitUntilReadyAsync(webhook, client);
+        return (webhook, port);
     }
 
     private static ProductProcess Start(out int port, params string[] flags)
