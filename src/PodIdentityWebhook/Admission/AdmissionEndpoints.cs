@@ -1,20 +1,17 @@
 using System.Diagnostics;
-using System.IO.Pipelines;
 using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Admission;
 
-/// <summary>The <c>/mutate</c> endpoint: HTTP concerns only (content type, size, status codes).</summary>
+/// <summary>
+/// The <c>/mutate</c> endpoint: HTTP concerns only (content type, size, memory, status codes).
+/// Every byte a review holds (its body, parsed form, patch and answer) is counted in the
+/// process-wide <see cref="ReviewMemoryBudget"/> before it is allocated.
+/// </summary>
 internal static class AdmissionEndpoints
 {
-    /// <summary>
-    /// Reviews above <see cref="WellKnown.LargeReviewBytes"/> are handled one at a time: a pod
-    /// with thousands of containers yields a patch of megabytes, and a few of those at once
-    /// must not take the memory every ordinary review needs.
-    /// </summary>
-    private static readonly SemaphoreSlim LargeReviews = new(1, 1);
-
     public static IEndpointRouteBuilder MapAdmission(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost(WellKnown.MutatePath, MutateAsync);
@@ -26,7 +23,8 @@ internal static class AdmissionEndpoints
         var started = Stopwatch.GetTimestamp();
         var request = context.Request;
         var response = context.Response;
-        var log = context.RequestServices.GetRequiredService<ILogger<AdmissionReviewHandler>>();
+        var services = context.RequestServices;
+        var log = services.GetRequiredService<ILogger<AdmissionReviewHandler>>();
         if (!IsJson(request.ContentType))
         {
             await PlainAsync(response, StatusCodes.Status415UnsupportedMediaType,
@@ -34,69 +32,65 @@ internal static class AdmissionEndpoints
             return;
         }
 
-        if (request.ContentLength > WellKnown.MaxReviewBytes)
+        var maxBytes = services.GetRequiredService<WebhookOptions>().MaxReviewBytes;
+        var budget = services.GetRequiredService<ReviewMemoryBudget>();
+        using var lease = budget.Open();
+        using var body = await ReviewBodyReader.ReadAsync(request, lease, maxBytes, TimeProvider.System, context.RequestAborted);
+        switch (body.Status)
         {
-            await PlainAsync(response, StatusCodes.Status413PayloadTooLarge, TooLarge);
+            case ReviewBodyStatus.TooLarge:
+                CloseAfterAnswer(context);
+                await PlainAsync(response, StatusCodes.Status413PayloadTooLarge, $"the review is larger than {maxBytes} bytes (--max-review-bytes)");
+                return;
+            case ReviewBodyStatus.NoMemory:
+                await NoMemoryAsync(response, log, budget, lease.Bytes, lease.IsLarge);
+                return;
+            case ReviewBodyStatus.Malformed:
+                CloseAfterAnswer(context);
+                await PlainAsync(response, StatusCodes.Status400BadRequest, $"the request body could not be read: {body.Error}");
+                return;
+            case ReviewBodyStatus.Stalled:
+                AdmissionLog.BodyAbandoned(log, "stalled", started);
+                context.Abort();
+                return;
+            case ReviewBodyStatus.Aborted:
+                AdmissionLog.BodyAbandoned(log, "cut off by the client", started);
+                return;
+        }
+
+        var bytes = body.Bytes!;
+        var bodyReserved = lease.Bytes;
+        var parse = ReviewMemoryEstimate.ParseBytes(bytes.WrittenSpan, AdmissionReviewHandler.MaxDepth);
+        if (!await lease.TryGrowAsync(bodyReserved + parse, WellKnown.ReviewMemoryWait, context.RequestAborted))
+        {
+            await NoMemoryAsync(response, log, budget, bodyReserved + parse, lease.IsLarge);
             return;
         }
 
-        var handler = context.RequestServices.GetRequiredService<AdmissionReviewHandler>();
-        var reader = request.BodyReader;
-        ReadResult read;
-        try
-        {
-            read = await ReadWholeBodyAsync(reader, context.RequestAborted);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            await PlainAsync(response, ex.StatusCode, $"the request body could not be read: {ex.Message}");
-            return;
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-
-        if (read.Buffer.Length > WellKnown.MaxReviewBytes)
-        {
-            reader.AdvanceTo(read.Buffer.End);
-            await PlainAsync(response, StatusCodes.Status413PayloadTooLarge, TooLarge);
-            return;
-        }
-
-        using var output = new PooledBufferWriter();
+        using var output = new PooledBufferWriter(lease: lease);
         AdmissionOutcome outcome;
-        var large = read.Buffer.Length > WellKnown.LargeReviewBytes;
         try
         {
-            if (large)
-            {
-                await LargeReviews.WaitAsync(context.RequestAborted);
-            }
-
-            try
-            {
-                outcome = await handler.HandleAsync(read.Buffer, output, context.RequestAborted);
-            }
-            finally
-            {
-                if (large)
-                {
-                    LargeReviews.Release();
-                }
-            }
+            var handler = services.GetRequiredService<AdmissionReviewHandler>();
+            outcome = await handler.HandleAsync(new(bytes.WrittenMemory), output, context.RequestAborted, lease);
+        }
+        catch (ReviewMemoryExhaustedException)
+        {
+            await NoMemoryAsync(response, log, budget, lease.Bytes, lease.IsLarge);
+            return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
             return;
         }
-        finally
-        {
-            reader.AdvanceTo(read.Buffer.End);
-        }
+
+        // Only the answer is held from here on, for as long as the client takes to read it.
+        lease.Remove(parse);
+        body.Dispose();
+        lease.Remove(bodyReserved);
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Count(context.RequestServices.GetRequiredService<WebhookMetrics>(), outcome, elapsed);
+        Count(services.GetRequiredService<WebhookMetrics>(), outcome, elapsed);
         AdmissionLog.Outcome(log, outcome, elapsed);
         if (outcome.StatusCode != StatusCodes.Status200OK)
         {
@@ -107,8 +101,48 @@ internal static class AdmissionEndpoints
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = "application/json";
         response.ContentLength = output.WrittenCount;
-        await response.Body.WriteAsync(output.WrittenMemory, context.RequestAborted);
+        await WriteAnswerAsync(context, output.WrittenMemory, log);
     }
+
+    /// <summary>Writes the answer, dropping a client that does not take it in time, so the answer is released.</summary>
+    private static async Task WriteAnswerAsync(HttpContext context, ReadOnlyMemory<byte> answer, ILogger log)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(WellKnown.AnswerWriteTimeout);
+        try
+        {
+            await context.Response.Body.WriteAsync(answer, timeout.Token);
+            await context.Response.Body.FlushAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                AdmissionLog.AnswerNotRead(log, WellKnown.AnswerWriteTimeout.TotalSeconds);
+                context.Abort();
+            }
+        }
+        catch (IOException)
+        {
+            // The client went away mid-answer; nothing is left to do.
+        }
+    }
+
+    private static Task NoMemoryAsync(HttpResponse response, ILogger log, ReviewMemoryBudget budget, long bytes, bool large)
+    {
+        if (!budget.CanEverFit(bytes, large))
+        {
+            return PlainAsync(response, StatusCodes.Status413PayloadTooLarge,
+                $"the review would need {bytes} bytes of memory to handle, more than --review-memory-budget allows one review");
+        }
+
+        AdmissionLog.NoMemory(log, bytes, budget.UsedBytes, budget.TotalBytes);
+        response.Headers.RetryAfter = RetryAfter;
+        return PlainAsync(response, StatusCodes.Status503ServiceUnavailable,
+            "the webhook is handling as many reviews as its memory budget allows; retry shortly");
+    }
+
+    private static readonly string RetryAfter = WellKnown.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Count(WebhookMetrics metrics, AdmissionOutcome outcome, TimeSpan elapsed)
     {
@@ -125,23 +159,6 @@ internal static class AdmissionEndpoints
         }
     }
 
-    private static string TooLarge => $"the review is larger than {WellKnown.MaxReviewBytes} bytes";
-
-    /// <summary>Buffers the body, stopping as soon as it exceeds the cap.</summary>
-    private static async Task<ReadResult> ReadWholeBodyAsync(PipeReader reader, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var result = await reader.ReadAsync(cancellationToken);
-            if (result.IsCompleted || result.Buffer.Length > WellKnown.MaxReviewBytes)
-            {
-                return result;
-            }
-
-            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
-    }
-
     private static bool IsJson(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType))
@@ -154,10 +171,26 @@ internal static class AdmissionEndpoints
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static Task PlainAsync(HttpResponse response, int statusCode, string message)
+    /// <summary>
+    /// The rest of a body the webhook will not read is not worth draining: over HTTP/1.1 the
+    /// connection closes after the answer. (HTTP/2 ends just the stream.)
+    /// </summary>
+    private static void CloseAfterAnswer(HttpContext context)
     {
+        if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
+    /// <summary>A short text answer, flushed at once so it reaches a client that is still sending.</summary>
+    private static async Task PlainAsync(HttpResponse response, int statusCode, string message)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(message + "\n");
         response.StatusCode = statusCode;
         response.ContentType = "text/plain; charset=utf-8";
-        return response.WriteAsync(message + "\n");
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes);
+        await response.Body.FlushAsync();
     }
 }

@@ -106,4 +106,23 @@ internal static partial class AdmissionLog
         Message = "Pod {Pod} in {Namespace} (ServiceAccount {ServiceAccount}, mode {Mode}) refused: {Reason} ({DurationMs} ms)")]
     private static partial void PodRefused(
         ILogger logger, string pod, string Namespace, string serviceAccount, string mode, string reason, double durationMs);
+
+    public static void BodyAbandoned(ILogger logger, string what, long startedTimestamp)
+    {
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            var durationMs = Math.Round(System.Diagnostics.Stopwatch.GetElapsedTime(startedTimestamp).TotalMilliseconds, 3);
+            BodyAbandoned(logger, what, durationMs);
+        }
+    }
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Debug, Message = "Review body {What}; connection dropped after {DurationMs} ms")]
+    private static partial void BodyAbandoned(ILogger logger, string what, double durationMs);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning,
+        Message = "No room for a review of {Bytes} bytes in the review memory budget ({UsedBytes} of {BudgetBytes} bytes in use); answered 503")]
+    public static partial void NoMemory(ILogger logger, long bytes, long usedBytes, long budgetBytes);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Debug, Message = "The client did not take the answer within {TimeoutSeconds} s; connection dropped")]
+    public static partial void AnswerNotRead(ILogger logger, double timeoutSeconds);
 }

@@ -12,14 +12,22 @@ namespace PodIdentityWebhook.Admission;
 /// </summary>
 internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMutator mutator)
 {
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = 256 };
+    /// <summary>Deepest JSON nesting accepted; deeper bodies are answered 400.</summary>
+    public const int MaxDepth = 256;
 
+    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth };
+
+    /// <param name="lease">
+    /// When given, the patch is counted in it (see <see cref="ReviewMemoryBudget"/>); running out
+    /// throws <see cref="ReviewMemoryExhaustedException"/>.
+    /// </param>
     public async ValueTask<AdmissionOutcome> HandleAsync(
-        ReadOnlySequence<byte> body, PooledBufferWriter output, CancellationToken cancellationToken)
+        ReadOnlySequence<byte> body, PooledBufferWriter output, CancellationToken cancellationToken,
+        ReviewMemoryBudget.Lease? lease = null)
     {
         try
         {
-            return await HandleCoreAsync(body, output, cancellationToken);
+            return await HandleCoreAsync(body, output, lease, cancellationToken);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
@@ -30,7 +38,7 @@ internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMuta
     }
 
     private async ValueTask<AdmissionOutcome> HandleCoreAsync(
-        ReadOnlySequence<byte> body, PooledBufferWriter output, CancellationToken cancellationToken)
+        ReadOnlySequence<byte> body, PooledBufferWriter output, ReviewMemoryBudget.Lease? lease, CancellationToken cancellationToken)
     {
         JsonDocument document;
         try
@@ -62,15 +70,17 @@ internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMuta
                 return new AdmissionOutcome(200, null, pod.Decide(null, null, resolution.Reason));
             }
 
-            using var patch = new PooledBufferWriter(2048);
+            using var patch = new PooledBufferWriter(2048, lease, WellKnown.MaxPatchBytes);
             MutationResult mutation;
             try
             {
                 mutation = mutator.Mutate(pod.Object, identity, patch);
             }
-            catch (PodShapeException ex)
+            catch (Exception ex) when (ex is PodShapeException or BufferLimitException)
             {
-                var refusal = $"the pod cannot be mutated: {ex.Message}";
+                var refusal = ex is BufferLimitException
+                    ? $"the pod cannot be mutated: its patch would exceed {WellKnown.MaxPatchBytes} bytes ({ContainerCount(pod.Object)} containers); no pod a cluster can run needs that many"
+                    : $"the pod cannot be mutated: {ex.Message}";
                 AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: refusal);
                 return new AdmissionOutcome(200, refusal, pod.Decide(identity, null, refusal));
             }
@@ -79,5 +89,22 @@ internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMuta
             var reason = mutation.HasPatch ? null : "the pod already has everything";
             return new AdmissionOutcome(200, null, pod.Decide(identity, mutation, reason));
         }
+    }
+
+    private static int ContainerCount(JsonElement pod)
+    {
+        var count = 0;
+        if (pod.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var list in (ReadOnlySpan<string>)["initContainers", "containers"])
+            {
+                if (spec.TryGetProperty(list, out var items) && items.ValueKind == JsonValueKind.Array)
+                {
+                    count += items.GetArrayLength();
+                }
+            }
+        }
+
+        return count;
     }
 }

@@ -7,18 +7,37 @@ namespace PodIdentityWebhook.Admission;
 /// Arrays above <see cref="MaxPooledBytes"/> (a rare, huge review) are plain allocations the GC
 /// takes back, not pooled: the shared pool would keep them for good.
 /// </summary>
-internal sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWriter<byte>, IDisposable
+/// <remarks>
+/// With a <see cref="ReviewMemoryBudget.Lease"/>, every array it holds is counted in the
+/// process-wide budget (growing past it throws <see cref="ReviewMemoryExhaustedException"/>);
+/// with a limit, it never holds more than that many bytes (<see cref="BufferLimitException"/>),
+/// which is what bounds a patch however many containers a pod has.
+/// </remarks>
+internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
     public const int MaxPooledBytes = 1024 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(initialCapacity);
+    private readonly ReviewMemoryBudget.Lease? _lease;
+    private readonly long _limit;
+    private byte[] _buffer;
     private int _written;
+
+    public PooledBufferWriter(int initialCapacity = 4096, ReviewMemoryBudget.Lease? lease = null, long limit = int.MaxValue)
+    {
+        _lease = lease;
+        _limit = limit;
+        _buffer = [];
+        _buffer = Allocate((int)Math.Min(initialCapacity, limit));
+    }
 
     public ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _written);
 
     public ReadOnlySpan<byte> WrittenSpan => _buffer.AsSpan(0, _written);
 
     public int WrittenCount => _written;
+
+    /// <summary>Bytes held, written or not.</summary>
+    public int Capacity => _buffer.Length;
 
     public void Advance(int count) => _written += count;
 
@@ -46,20 +65,43 @@ internal sealed class PooledBufferWriter(int initialCapacity = 4096) : IBufferWr
 
     private void Ensure(int sizeHint)
     {
-        var needed = _written + Math.Max(sizeHint, 1);
+        var needed = (long)_written + Math.Max(sizeHint, 1);
         if (needed <= _buffer.Length)
         {
             return;
         }
 
-        var size = Math.Max(needed, _buffer.Length * 2);
-        var larger = size > MaxPooledBytes ? GC.AllocateUninitializedArray<byte>(size) : ArrayPool<byte>.Shared.Rent(size);
+        if (needed > _limit)
+        {
+            throw new BufferLimitException(_limit);
+        }
+
+        var size = (int)Math.Min(Math.Max(needed, _buffer.Length * 2L), _limit);
+        var larger = Allocate(size);
         _buffer.AsSpan(0, _written).CopyTo(larger);
         Return(_buffer);
         _buffer = larger;
     }
 
-    private static void Return(byte[] buffer)
+    private byte[] Allocate(int size)
+    {
+        var buffer = size > MaxPooledBytes ? GC.AllocateUninitializedArray<byte>(size) : ArrayPool<byte>.Shared.Rent(size);
+        if (_lease is not null && !_lease.TryAdd(buffer.Length))
+        {
+            ReturnToPool(buffer);
+            throw new ReviewMemoryExhaustedException(buffer.Length);
+        }
+
+        return buffer;
+    }
+
+    private void Return(byte[] buffer)
+    {
+        _lease?.Remove(buffer.Length);
+        ReturnToPool(buffer);
+    }
+
+    private static void ReturnToPool(byte[] buffer)
     {
         if (buffer.Length is > 0 and <= MaxPooledBytes)
         {

@@ -17,6 +17,7 @@ internal static class KestrelSetup
         return webHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+            KestrelLimits.Apply(kestrel.Limits, options);
             kestrel.Listen(address, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;

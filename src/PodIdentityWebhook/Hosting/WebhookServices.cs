@@ -111,6 +111,7 @@ internal static class WebhookServices
         services.AddSingleton<IRandomSource>(SharedRandomSource.Instance);
         services.AddSingleton<PodMutator>();
         services.AddSingleton<AdmissionReviewHandler>();
+        services.AddSingleton(new ReviewMemoryBudget(options.ReviewMemoryBudget));
         services.AddSingleton<Readiness>();
         return services;
     }

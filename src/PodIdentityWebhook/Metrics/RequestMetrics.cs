@@ -24,7 +24,11 @@ internal static class RequestMetrics
         }
         finally
         {
-            metrics.Request(Verb(context.Request.Method), PathLabel(context.Request.Path.Value), statusCode, Stopwatch.GetElapsedTime(started));
+            // A request the client abandoned (reset, stalled and dropped) got no answer to count.
+            if (!context.RequestAborted.IsCancellationRequested)
+            {
+                metrics.Request(Verb(context.Request.Method), PathLabel(context.Request.Path.Value), statusCode, Stopwatch.GetElapsedTime(started));
+            }
         }
     }
 

@@ -110,16 +110,57 @@ internal static class WellKnown
     public const string JsonPatchType = "JSONPatch";
 
     /// <summary>
-    /// Largest accepted review body. The API server stores objects up to 3 MiB; a review
-    /// wraps the object with request metadata, so leave generous headroom.
+    /// Default of --max-review-bytes. The API server refuses requests over 3 MiB, so no pod it
+    /// stores is larger; a review wraps the pod with a little request metadata.
     /// </summary>
-    public const long MaxReviewBytes = 8 * 1024 * 1024;
+    public const long DefaultMaxReviewBytes = 4 * 1024 * 1024;
 
     /// <summary>
-    /// Reviews larger than this (an ordinary pod's is a few kilobytes) are handled one at a
-    /// time, so their megabyte patches never pile up in memory.
+    /// Default of --review-memory-budget: what all reviews in flight may hold together (bodies,
+    /// parsed documents, patches, answers). Sixteen reviews of the largest size, or thousands
+    /// of ordinary ones.
     /// </summary>
-    public const long LargeReviewBytes = 256 * 1024;
+    public const long DefaultReviewMemoryBudget = 64 * 1024 * 1024;
+
+    /// <summary>Largest JSON patch the webhook writes (about 2,500 containers' worth); a pod needing more is refused.</summary>
+    public const int MaxPatchBytes = 1024 * 1024;
+
+    /// <summary>Bodies up to this size reserve a fixed multiple of their size for parsing; larger ones are scanned first.</summary>
+    public const int ScannedReviewBytes = 64 * 1024;
+
+    /// <summary>How long a review waits for room in the memory budget before it is answered 503.</summary>
+    public static readonly TimeSpan ReviewMemoryWait = TimeSpan.FromSeconds(1);
+
+    /// <summary>A body that sends nothing for this long is dropped (Kestrel's data rate is an average; this is not).</summary>
+    public static readonly TimeSpan ReviewBodyStallTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>The whole body must arrive within this, whatever its pace: the API server's own webhook timeout is at most 30 s and 10 s by default.</summary>
+    public static readonly TimeSpan ReviewBodyDeadline = TimeSpan.FromSeconds(10);
+
+    /// <summary>A peer that has not taken the whole answer within this is dropped and the answer released.</summary>
+    public static readonly TimeSpan AnswerWriteTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Seconds in the Retry-After of a 503 for lack of memory.</summary>
+    public const int RetryAfterSeconds = 1;
+
+    // ---- Connections (Kestrel limits on the webhook port) ----
+
+    /// <summary>Open connections at once, both ports together; more are closed on accept.</summary>
+    public const int MaxConnections = 1024;
+
+    /// <summary>Concurrent HTTP/2 streams per connection (Go's client opens another connection past it).</summary>
+    public const int MaxStreamsPerConnection = 32;
+
+    /// <summary>HTTP/2 flow-control windows: what a peer may send before the webhook reads it.</summary>
+    public const int Http2ConnectionWindowBytes = 256 * 1024;
+
+    public const int Http2StreamWindowBytes = 128 * 1024;
+
+    /// <summary>Unread bytes Kestrel buffers per HTTP/1.1 connection before it stops reading the socket.</summary>
+    public const int RequestBufferBytes = 64 * 1024;
+
+    /// <summary>All request headers must arrive within this.</summary>
+    public static readonly TimeSpan RequestHeadersTimeout = TimeSpan.FromSeconds(10);
 
     // ---- Endpoints ----
 

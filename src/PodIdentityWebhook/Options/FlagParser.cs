@@ -100,8 +100,17 @@ internal static class FlagParser
             return Failure(state, positionals, InClusterError);
         }
 
+        if (state.Options.ReviewMemoryBudget < MinBudgetPerReview * state.Options.MaxReviewBytes)
+        {
+            return Failure(state, positionals,
+                $"--review-memory-budget ({state.Options.ReviewMemoryBudget}) must be at least {MinBudgetPerReview} times --max-review-bytes ({state.Options.MaxReviewBytes}): "
+                + "a review holds its body, its parsed form and its answer, and the largest must fit beside the room kept for ordinary reviews");
+        }
+
         return Result(state, positionals) with { Options = state.Options };
     }
+
+    private const int MinBudgetPerReview = 4;
 
     private const string InClusterError =
         "--in-cluster=true is not supported: the reference's in-cluster mode gets its serving certificate " +

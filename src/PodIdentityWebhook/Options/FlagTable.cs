@@ -13,6 +13,7 @@ internal static class FlagTable
 
     private const string PortProblem = "must be an integer between 0 and 65535";
     private const string DurationProblem = "must be a non-negative Go duration such as 100ms, 30s or 1m30s";
+    private const string SizeProblem = "must be a positive number of bytes, optionally with a Ki, Mi or Gi suffix (for example 4Mi)";
     private const string TlsVersionProblem = "must be one of 1.0, 1.1, 1.2, 1.3, VersionTLS10, VersionTLS11, VersionTLS12, VersionTLS13";
 
     private static readonly WebhookOptions Defaults = new();
@@ -56,6 +57,8 @@ internal static class FlagTable
         Duration("service-account-lookup-grace-period", "How long to wait for an unknown ServiceAccount to reach the cache before not mutating; 0 disables waiting", o => o.ServiceAccountLookupGracePeriod, (o, v) => o with { ServiceAccountLookupGracePeriod = v }),
         Duration("resync-period", "The period to resync the ServiceAccount informer cache", o => o.ResyncPeriod, (o, v) => o with { ResyncPeriod = v }),
         Text("service-accounts-file", "Read ServiceAccounts from this YAML or JSON file instead of the API", o => o.ServiceAccountsFile, (o, v) => o with { ServiceAccountsFile = v }),
+        Size("max-review-bytes", "Largest AdmissionReview body accepted, in bytes (suffixes Ki, Mi, Gi); larger is answered 413", o => o.MaxReviewBytes, (o, v) => o with { MaxReviewBytes = v }),
+        Size("review-memory-budget", "Memory all reviews in flight may hold together, in bytes (suffixes Ki, Mi, Gi); reviews that do not fit wait 1s, then get 503", o => o.ReviewMemoryBudget, (o, v) => o with { ReviewMemoryBudget = v }),
 
         Value("v", FlagValueKind.Int, Format(Defaults.Verbosity), "Log verbosity level", ParseVerbosity, "must be an integer 0 or greater", Option<int>((o, v) => o with { Verbosity = v })),
         Value("version", FlagValueKind.Bool, "false", "Display the version and exit", ParseBool, BoolProblem, (s, v) => s.VersionRequested = v),
@@ -89,6 +92,10 @@ internal static class FlagTable
     private static FlagDefinition Int64(
         string name, string help, Func<WebhookOptions, long> get, Func<WebhookOptions, long, WebhookOptions> set) =>
         Value(name, FlagValueKind.Int, Format(get(Defaults)), help, v => (GoStrconv.TryParseInt(v, out var n), n), "must be an integer", Option(set));
+
+    private static FlagDefinition Size(
+        string name, string help, Func<WebhookOptions, long> get, Func<WebhookOptions, long, WebhookOptions> set) =>
+        Value(name, FlagValueKind.Int, Format(get(Defaults)), help, ParseSize, SizeProblem, Option(set));
 
     private static FlagDefinition Switch(
         string name, string help, Func<WebhookOptions, bool> get, Func<WebhookOptions, bool, WebhookOptions> set) =>
@@ -142,6 +149,21 @@ internal static class FlagTable
     // klog parses -v as a base-10 int32 level.
     private static (bool, int) ParseVerbosity(string text) =>
         int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var level) && level >= 0 ? (true, level) : (false, 0);
+
+    // Kubernetes quantity suffixes, which operators already write for memory limits.
+    private static (bool, long) ParseSize(string text)
+    {
+        var (digits, multiplier) = text switch
+        {
+            _ when text.EndsWith("Ki", StringComparison.Ordinal) => (text[..^2], 1024L),
+            _ when text.EndsWith("Mi", StringComparison.Ordinal) => (text[..^2], 1024L * 1024),
+            _ when text.EndsWith("Gi", StringComparison.Ordinal) => (text[..^2], 1024L * 1024 * 1024),
+            _ => (text, 1L),
+        };
+        return long.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 && value <= long.MaxValue / multiplier
+            ? (true, value * multiplier)
+            : (false, 0);
+    }
 
     private static (bool, TimeSpan) ParseDuration(string text) =>
         GoDuration.TryParse(text, out var duration) && duration >= TimeSpan.Zero ? (true, duration) : (false, TimeSpan.Zero);

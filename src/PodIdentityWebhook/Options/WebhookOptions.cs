@@ -52,6 +52,12 @@ internal sealed record WebhookOptions
     /// <summary>[beyond] --service-accounts-file: ServiceAccounts from a local YAML/JSON file instead of the API.</summary>
     public string ServiceAccountsFile { get; init; } = "";
 
+    /// <summary>[beyond] --max-review-bytes: the largest review body accepted (HTTP 413 beyond).</summary>
+    public long MaxReviewBytes { get; init; } = WellKnown.DefaultMaxReviewBytes;
+
+    /// <summary>[beyond] --review-memory-budget: bytes all reviews in flight may hold together.</summary>
+    public long ReviewMemoryBudget { get; init; } = WellKnown.DefaultReviewMemoryBudget;
+
     /// <summary>klog-style verbosity from -v / --v.</summary>
     public int Verbosity { get; init; }
 }

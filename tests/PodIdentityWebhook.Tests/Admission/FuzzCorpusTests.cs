@@ -39,19 +39,36 @@ public class FuzzCorpusTests(WebhookServerFixture server) : IClassFixture<Webhoo
     }
 
     [Fact]
-    public async Task Reviews_larger_than_the_one_at_a_time_threshold_are_all_answered_when_sent_together()
+    public async Task Large_reviews_sent_together_are_all_answered_with_the_same_patch()
     {
-        var containers = new JsonArray([.. Enumerable.Range(0, 8_000).Select(i => (JsonNode)new JsonObject { ["name"] = $"container-{i}", ["image"] = "busybox" })]);
-        var pod = Reviews.SamplePod();
-        pod["spec"]!["containers"] = containers;
-        var body = Reviews.For(pod).ToJsonString();
-        Assert.True(body.Length > PodIdentityWebhook.Mutation.WellKnown.LargeReviewBytes);
+        var body = ManyContainers(2_000);
+        Assert.True(body.Length > PodIdentityWebhook.Mutation.WellKnown.ScannedReviewBytes);
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _client.MutateAsync(body)));
 
         var first = Reviews.Patch(replies[0].Response);
-        Assert.True(first.Count > 8_000, $"{first.Count} operations for 8,000 containers");
+        Assert.True(first.Count > 2_000, $"{first.Count} operations for 2,000 containers");
         Assert.All(replies, reply => Assert.True(JsonNode.DeepEquals(first, Reviews.Patch(reply.Response))));
+    }
+
+    [Fact]
+    public async Task Pod_whose_patch_would_pass_the_limit_is_refused_with_a_message_naming_it()
+    {
+        var reply = await _client.MutateAsync(ManyContainers(8_000));
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.False(reply.Response["allowed"]!.GetValue<bool>());
+        Assert.Null(reply.Response["patch"]);
+        var message = reply.Response["status"]!["message"]!.GetValue<string>();
+        Assert.Contains($"exceed {PodIdentityWebhook.Mutation.WellKnown.MaxPatchBytes} bytes (8000 containers)", message, StringComparison.Ordinal);
+    }
+
+    private static string ManyContainers(int count)
+    {
+        var containers = new JsonArray([.. Enumerable.Range(0, count).Select(i => (JsonNode)new JsonObject { ["name"] = $"container-{i}", ["image"] = "busybox" })]);
+        var pod = Reviews.SamplePod();
+        pod["spec"]!["containers"] = containers;
+        return Reviews.For(pod).ToJsonString();
     }
 
     [Theory]

@@ -24,6 +24,10 @@ public class FlagParserErrorTests
     [InlineData("--in-cluster=maybe", "invalid value \"maybe\" for flag --in-cluster: must be a boolean (true or false)")]
     [InlineData("--watch-config-map=yes", "invalid value \"yes\" for flag --watch-config-map: must be a boolean (true or false)")]
     [InlineData("--version=2", "invalid value \"2\" for flag --version: must be a boolean (true or false)")]
+    [InlineData("--max-review-bytes=4MB", "invalid value \"4MB\" for flag --max-review-bytes: must be a positive number of bytes, optionally with a Ki, Mi or Gi suffix (for example 4Mi)")]
+    [InlineData("--max-review-bytes=0", "invalid value \"0\" for flag --max-review-bytes: must be a positive number of bytes, optionally with a Ki, Mi or Gi suffix (for example 4Mi)")]
+    [InlineData("--review-memory-budget=-1Mi", "invalid value \"-1Mi\" for flag --review-memory-budget: must be a positive number of bytes, optionally with a Ki, Mi or Gi suffix (for example 4Mi)")]
+    [InlineData("--review-memory-budget=99999999999Gi", "invalid value \"99999999999Gi\" for flag --review-memory-budget: must be a positive number of bytes, optionally with a Ki, Mi or Gi suffix (for example 4Mi)")]
     public void Bad_value_error_names_the_flag_and_the_rule(string arg, string expected) =>
         Assert.Equal(expected, Flags.Error(arg));
 
@@ -76,4 +80,12 @@ public class FlagParserErrorTests
 
     [Fact]
     public void First_error_wins() => Assert.Contains("--port", Flags.Error("--port=x", "--metrics-port=y"), StringComparison.Ordinal);
+
+    [Fact]
+    public void Memory_budget_too_small_for_the_largest_review_stops_startup_naming_both_flags()
+    {
+        var error = Flags.Error("--max-review-bytes=4Mi", "--review-memory-budget=8Mi");
+
+        Assert.StartsWith("--review-memory-budget (8388608) must be at least 4 times --max-review-bytes (4194304)", error, StringComparison.Ordinal);
+    }
 }

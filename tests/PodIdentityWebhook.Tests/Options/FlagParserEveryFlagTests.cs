@@ -39,6 +39,8 @@ public class FlagParserEveryFlagTests
         ["service-account-lookup-grace-period"] = ("250ms", o => o.ServiceAccountLookupGracePeriod, TimeSpan.FromMilliseconds(250)),
         ["resync-period"] = ("5m", o => o.ResyncPeriod, TimeSpan.FromMinutes(5)),
         ["service-accounts-file"] = ("sa.yaml", o => o.ServiceAccountsFile, "sa.yaml"),
+        ["max-review-bytes"] = ("2Mi", o => o.MaxReviewBytes, 2L * 1024 * 1024),
+        ["review-memory-budget"] = ("1073741824", o => o.ReviewMemoryBudget, 1024L * 1024 * 1024),
         ["v"] = ("4", o => o.Verbosity, 4),
     };
 

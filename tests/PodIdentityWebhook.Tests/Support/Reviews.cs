@@ -40,6 +40,16 @@ internal static class Reviews
     };
 
     /// <summary>The decoded JSON patch of an allowed response; fails when there is none.</summary>
+    /// <summary>A valid review of the sample pod padded with trailing whitespace to exactly <paramref name="size"/> bytes.</summary>
+    public static byte[] Padded(int size)
+    {
+        var review = System.Text.Encoding.UTF8.GetBytes(For(SamplePod()).ToJsonString());
+        var body = new byte[size];
+        Array.Fill(body, (byte)' ');
+        review.CopyTo(body, 0);
+        return body;
+    }
+
     public static JsonArray Patch(JsonObject response)
     {
         Assert.Equal("JSONPatch", response["patchType"]?.GetValue<string>());

@@ -13,10 +13,12 @@ internal sealed class WebhookClient : IDisposable
     public const string MutatePath = "/mutate";
 
     private readonly HttpClient _http;
+    private readonly Func<X509Certificate?, bool> _trust;
 
     /// <param name="trust">Whether to accept the server's certificate (self-signed in tests).</param>
     public WebhookClient(Uri baseAddress, Func<X509Certificate?, bool> trust)
     {
+        _trust = trust;
         var handler = new SocketsHttpHandler
         {
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => trust(certificate) },
@@ -25,6 +27,9 @@ internal sealed class WebhookClient : IDisposable
     }
 
     public Uri BaseAddress => _http.BaseAddress!;
+
+    /// <summary>A raw HTTP/1.1 connection to the same server, trusting the same certificate.</summary>
+    public Task<RawHttpConnection> OpenRawAsync() => RawHttpConnection.OpenAsync(BaseAddress, _trust);
 
     /// <summary>POSTs <paramref name="body"/> to /mutate; a null content type sends no Content-Type header.</summary>
     public Task<WebhookReply> MutateAsync(string body, string? contentType = "application/json") =>
@@ -52,7 +57,7 @@ internal sealed class WebhookClient : IDisposable
         {
             using var response = await _http.SendAsync(request);
             var body = await response.Content.ReadAsStringAsync();
-            var reply = new WebhookReply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+            var reply = new WebhookReply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, body, response.Headers.RetryAfter?.ToString());
             if (!allowServerError)
             {
                 AssertNotServerError(request, reply);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace PodIdentityWebhook.Tests.Support;
 
 /// <summary>One HTTP answer from the webhook, read whole.</summary>
-internal sealed record WebhookReply(HttpStatusCode Status, string? ContentType, string Body)
+internal sealed record WebhookReply(HttpStatusCode Status, string? ContentType, string Body, string? RetryAfter = null)
 {
     /// <summary>The body as JSON (the response AdmissionReview).</summary>
     public JsonObject Review => JsonNode.Parse(Body)?.AsObject()

@@ -1,0 +1,145 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Connections;
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>
+/// Reads a review body into one buffer, paid for by the review's lease before each byte is
+/// kept, and consumed from Kestrel as it arrives (so Kestrel's own buffers stay small).
+/// A peer that stalls is cut off: no byte for <see cref="WellKnown.ReviewBodyStallTimeout"/>,
+/// or the body not complete within <see cref="WellKnown.ReviewBodyDeadline"/>, whatever its
+/// average rate. Framing errors, overflowing chunk sizes and resets never escape as exceptions.
+/// </summary>
+internal static class ReviewBodyReader
+{
+    private const int InitialBytes = 16 * 1024;
+
+    public static async Task<ReviewBody> ReadAsync(
+        HttpRequest request, ReviewMemoryBudget.Lease lease, long maxBytes, TimeProvider time, CancellationToken aborted)
+    {
+        if (request.ContentLength > maxBytes)
+        {
+            return ReviewBody.Failed(ReviewBodyStatus.TooLarge);
+        }
+
+        // Memory is taken as bytes arrive, never on the word of Content-Length: a peer that
+        // declares megabytes and sends nothing holds nothing.
+        var limit = Math.Min(request.ContentLength ?? maxBytes, maxBytes);
+        var initial = (int)Math.Clamp(limit, 1, InitialBytes);
+        if (limit > WellKnown.ScannedReviewBytes)
+        {
+            lease.MarkLarge();
+        }
+
+        if (!await lease.TryGrowAsync(initial, WellKnown.ReviewMemoryWait, aborted))
+        {
+            return ReviewBody.Failed(ReviewBodyStatus.NoMemory);
+        }
+
+        var body = new PooledBufferWriter(initial, lease: null, limit: limit);
+        try
+        {
+            var (status, error) = await CopyAsync(request.BodyReader, body, lease, limit, maxBytes, time, aborted);
+            if (status == ReviewBodyStatus.Read)
+            {
+                return new ReviewBody(status, body, null);
+            }
+
+            body.Dispose();
+            return new ReviewBody(status, null, error);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<(ReviewBodyStatus Status, string? Error)> CopyAsync(
+        System.IO.Pipelines.PipeReader reader, PooledBufferWriter body, ReviewMemoryBudget.Lease lease, long limit, long maxBytes,
+        TimeProvider time, CancellationToken aborted)
+    {
+        using var stall = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        var deadline = time.GetTimestamp() + (long)(WellKnown.ReviewBodyDeadline.TotalSeconds * time.TimestampFrequency);
+        try
+        {
+            while (true)
+            {
+                var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
+                if (left <= TimeSpan.Zero)
+                {
+                    return (ReviewBodyStatus.Stalled, null);
+                }
+
+                stall.CancelAfter(left < WellKnown.ReviewBodyStallTimeout ? left : WellKnown.ReviewBodyStallTimeout);
+                var result = await reader.ReadAsync(stall.Token);
+                var buffer = result.Buffer;
+                if (body.WrittenCount + buffer.Length > maxBytes)
+                {
+                    reader.AdvanceTo(buffer.End);
+                    return (ReviewBodyStatus.TooLarge, null);
+                }
+
+                var needed = body.WrittenCount + buffer.Length;
+                if (needed > WellKnown.ScannedReviewBytes)
+                {
+                    lease.MarkLarge();
+                }
+
+                if (needed > body.Capacity)
+                {
+                    var grown = Math.Min(Math.Max(needed, body.Capacity * 2L), Math.Max(limit, needed));
+                    if (!await lease.TryGrowAsync(grown, WellKnown.ReviewMemoryWait, aborted))
+                    {
+                        reader.AdvanceTo(buffer.End);
+                        return (ReviewBodyStatus.NoMemory, null);
+                    }
+                }
+
+                foreach (var segment in buffer)
+                {
+                    if (!segment.IsEmpty)
+                    {
+                        body.Write(segment.Span);
+                    }
+                }
+
+                reader.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    return (ReviewBodyStatus.Read, null);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!aborted.IsCancellationRequested)
+        {
+            return (ReviewBodyStatus.Stalled, null);
+        }
+        catch (OperationCanceledException)
+        {
+            return (ReviewBodyStatus.Aborted, null);
+        }
+        catch (BadHttpRequestException ex)
+        {
+            return ex.StatusCode switch
+            {
+                StatusCodes.Status413PayloadTooLarge => (ReviewBodyStatus.TooLarge, null),
+
+                // Kestrel's own minimum data rate fired; it has already closed the connection.
+                StatusCodes.Status408RequestTimeout => (ReviewBodyStatus.Stalled, null),
+                _ => (ReviewBodyStatus.Malformed, ex.Message),
+            };
+        }
+        catch (Exception ex) when (aborted.IsCancellationRequested || ex is ConnectionResetException)
+        {
+            return (ReviewBodyStatus.Aborted, null);
+        }
+        catch (Exception ex) when (ex is IOException or OverflowException or FormatException or InvalidDataException or InvalidOperationException)
+        {
+            // Kestrel reports some malformed chunked framing (a chunk size that overflows: "Bad
+            // chunk size data") as a plain IOException; all of these are the client's fault.
+            return (ReviewBodyStatus.Malformed, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>
+/// One process-wide budget for the memory reviews hold: their bodies as they arrive, the
+/// parsed document and the answer. A review takes a <see cref="Lease"/> before it buffers a
+/// byte and grows it as it needs more; what does not fit waits briefly for others to finish
+/// and is then turned away (HTTP 503, the API server retries), so the sum over all peers never
+/// exceeds the budget, whatever they send or fail to read.
+/// </summary>
+/// <remarks>
+/// Leases of large reviews (<see cref="Lease.MarkLarge"/>) may use only the budget less
+/// <see cref="SmallReserve"/>: however many huge reviews arrive, the ordinary few-kilobyte
+/// reviews of real pods always find room.
+/// </remarks>
+internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+    private readonly long _total = totalBytes;
+    private readonly TimeProvider _time = time;
+    private TaskCompletionSource _released = NewSignal();
+    private long _used;
+    private long _largeUsed;
+    private long _peak;
+
+    public ReviewMemoryBudget(long totalBytes)
+        : this(totalBytes, TimeProvider.System)
+    {
+    }
+
+    public long TotalBytes => _total;
+
+    /// <summary>The part of the budget only leases of ordinary reviews may use.</summary>
+    public long SmallReserve => _total / 4;
+
+    public long UsedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _used;
+            }
+        }
+    }
+
+    /// <summary>The highest <see cref="UsedBytes"/> since the last call; lets a caller see a burst.</summary>
+    public long TakePeak()
+    {
+        lock (_gate)
+        {
+            var peak = _peak;
+            _peak = _used;
+            return peak;
+        }
+    }
+
+    /// <summary>Whether a lease of this size could ever be granted (else waiting is pointless).</summary>
+    public bool CanEverFit(long bytes, bool large) => bytes <= (large ? _total - SmallReserve : _total);
+
+    public Lease Open() => new(this);
+
+    private bool TryTake(Lease lease, long newSize)
+    {
+        lock (_gate)
+        {
+            var delta = newSize - lease.Bytes;
+            if (delta > 0 && (_used + delta > _total || (lease.IsLarge && _largeUsed + delta > _total - SmallReserve)))
+            {
+                return false;
+            }
+
+            Apply(lease, newSize);
+            return true;
+        }
+    }
+
+    private void Force(Lease lease, long newSize)
+    {
+        lock (_gate)
+        {
+            Apply(lease, newSize);
+        }
+    }
+
+    private void MarkLarge(Lease lease)
+    {
+        lock (_gate)
+        {
+            if (!lease.IsLarge)
+            {
+                lease.IsLarge = true;
+                _largeUsed += lease.Bytes;
+            }
+        }
+    }
+
+    private void Apply(Lease lease, long newSize)
+    {
+        var delta = newSize - lease.Bytes;
+        _used += delta;
+        if (lease.IsLarge)
+        {
+            _largeUsed += delta;
+        }
+
+        _peak = Math.Max(_peak, _used);
+        lease.Bytes = newSize;
+        if (delta < 0)
+        {
+            // Wake every waiter; each checks again whether it fits now.
+            _released.TrySetResult();
+            _released = NewSignal();
+        }
+    }
+
+    private Task ReleasedSignal()
+    {
+        lock (_gate)
+        {
+            return _released.Task;
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The bytes one review holds; disposing it gives them back.</summary>
+    internal sealed class Lease(ReviewMemoryBudget budget) : IDisposable
+    {
+        public long Bytes { get; internal set; }
+
+        /// <summary>Whether this is a large review's lease, kept out of <see cref="SmallReserve"/>.</summary>
+        public bool IsLarge { get; internal set; }
+
+        /// <summary>Counts this lease as a large review's from now on.</summary>
+        public void MarkLarge() => budget.MarkLarge(this);
+
+        /// <summary>
+        /// Grows the lease to <paramref name="size"/> bytes, waiting up to <paramref name="wait"/>
+        /// for room. False when there is none by then; the lease keeps what it had.
+        /// </summary>
+        public async ValueTask<bool> TryGrowAsync(long size, TimeSpan wait, CancellationToken cancellationToken)
+        {
+            if (size <= Bytes || budget.TryTake(this, size))
+            {
+                return true;
+            }
+
+            if (!budget.CanEverFit(size, IsLarge))
+            {
+                return false;
+            }
+
+            var deadline = budget._time.GetTimestamp() + (long)(wait.TotalSeconds * budget._time.TimestampFrequency);
+            while (true)
+            {
+                var released = budget.ReleasedSignal();
+                if (budget.TryTake(this, size))
+                {
+                    return true;
+                }
+
+                var left = budget._time.GetElapsedTime(budget._time.GetTimestamp(), deadline);
+                if (left <= TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    await released.WaitAsync(left, budget._time, cancellationToken);
+                }
+                catch (TimeoutException)
+                {
+                    return budget.TryTake(this, size);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Sets the lease to what the review holds now, without waiting: shrinking gives bytes
+        /// back; growing records memory already in use (an answer just written), so later
+        /// leases see it.
+        /// </summary>
+        public void Set(long size) => budget.Force(this, size);
+
+        /// <summary>Takes <paramref name="bytes"/> more at once, without waiting; false when they do not fit.</summary>
+        public bool TryAdd(long bytes) => budget.TryTake(this, Bytes + bytes);
+
+        /// <summary>Gives back <paramref name="bytes"/> of what <see cref="TryAdd"/> took.</summary>
+        public void Remove(long bytes) => budget.Force(this, Math.Max(0, Bytes - bytes));
+
+        public void Dispose() => budget.Force(this, 0);
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.Json;
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Admission;
+
+/// <summary>
+/// How much memory parsing a review body takes beyond the body itself. JsonDocument keeps a
+/// 12-byte row per JSON token and doubles its table as it grows, so the cost follows the
+/// number of tokens, not the number of bytes: 300 KB of empty containers is 200,000 tokens.
+/// </summary>
+internal static class ReviewMemoryEstimate
+{
+    private const int BytesPerToken = 24;
+
+    /// <summary>
+    /// Small bodies get the worst case without looking (a token every two bytes); larger ones
+    /// are tokenized once, which costs no allocation and is cheap next to parsing them.
+    /// </summary>
+    public static long ParseBytes(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        if (body.Length <= WellKnown.ScannedReviewBytes)
+        {
+            return (long)body.Length / 2 * BytesPerToken + BytesPerToken;
+        }
+
+        var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        long tokens = 1;
+        try
+        {
+            while (reader.Read())
+            {
+                tokens++;
+            }
+        }
+        catch (JsonException)
+        {
+            // The parse fails at the same place; what was counted is what it will have built.
+        }
+
+        return tokens * BytesPerToken;
+    }
+}
