@@ -63,7 +63,8 @@ internal static class CertificatePolicy
             }
         }
 
-        // DSA above all: Go's crypto/tls and current browsers no longer negotiate it.
+        // DSA and anything else: TLS 1.3 and Go's crypto/tls sign handshakes with RSA, ECDSA or
+        // Ed25519 only, and .NET cannot serve Ed25519.
         return $"certificate {leaf.Subject} has a {leaf.PublicKey.Oid.FriendlyName ?? leaf.PublicKey.Oid.Value} key; only RSA (at least {MinimumRsaBits} bits) and ECDSA (at least {MinimumEcdsaBits} bits) are served";
     }
 
