@@ -52,8 +52,9 @@ internal static class CertificateLoader
 
             return new CertificateChain(leaf, intermediates);
         }
-        catch (CryptographicException ex)
+        catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
+            // CreateFromPem reports a key that does not match the certificate as an ArgumentException.
             throw new StartupException(
                 $"--tls-cert/--tls-key: cannot load {certPath} with {keyPath} ({ex.Message}); both must be PEM and the key must match the certificate");
         }
