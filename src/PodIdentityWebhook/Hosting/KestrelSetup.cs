@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using PodIdentityWebhook.Metrics;
@@ -14,6 +16,7 @@ internal static class KestrelSetup
     {
         var address = ParseBindAddress(options.BindAddress);
         var cipherSuites = OperatingSystem.IsWindows() ? null : TlsCipherSuites.From(options.TlsCipherSuites);
+        var protocols = TlsProtocols.From(options.TlsMinVersion);
         return webHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -21,16 +24,33 @@ internal static class KestrelSetup
             kestrel.Listen(address, options.Port, listen =>
             {
                 listen.Protocols = HttpProtocols.Http1AndHttp2;
-                listen.UseHttps(new HttpsConnectionAdapterOptions
+                listen.UseHttps(new TlsHandshakeCallbackOptions
                 {
-                    ServerCertificateSelector = (_, _) => certificate.Current,
-                    SslProtocols = TlsProtocols.From(options.TlsMinVersion),
-                    ClientCertificateMode = ClientCertificateMode.NoCertificate,
-                    OnAuthenticate = cipherSuites is null || OperatingSystem.IsWindows() ? null : (_, ssl) => ssl.CipherSuitesPolicy = cipherSuites,
+                    // Per connection, so a reloaded certificate reaches the next handshake; a
+                    // context (rather than a certificate) sends the intermediates too. ALPN is
+                    // left unset for Kestrel to fill from listen.Protocols (h2, http/1.1).
+                    OnConnection = _ => ValueTask.FromResult(ServerOptions(certificate, protocols, cipherSuites)),
                 });
             });
             MetricsListener.Configure(kestrel, address, options);
         });
+    }
+
+    private static SslServerAuthenticationOptions ServerOptions(
+        ServingCertificate certificate, SslProtocols protocols, CipherSuitesPolicy? cipherSuites)
+    {
+        var ssl = new SslServerAuthenticationOptions
+        {
+            ServerCertificateContext = certificate.Context,
+            EnabledSslProtocols = protocols,
+            ClientCertificateRequired = false,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            ssl.CipherSuitesPolicy = cipherSuites;
+        }
+
+        return ssl;
     }
 
     private static IPAddress ParseBindAddress(string bindAddress)

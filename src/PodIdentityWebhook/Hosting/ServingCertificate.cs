@@ -1,20 +1,88 @@
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Hosting;
 
-/// <summary>The certificate the webhook port serves; read per handshake so it can be swapped.</summary>
-internal sealed class ServingCertificate(X509Certificate2 initial)
+/// <summary>
+/// The certificate chain the webhook port serves, as a context built once per certificate;
+/// each handshake reads <see cref="Context"/>, so a swap reaches the next connection.
+/// </summary>
+internal sealed class ServingCertificate
 {
-    private volatile X509Certificate2 _current = initial;
+    private readonly Lock _gate = new();
+    private volatile SslStreamCertificateContext _context;
+    private CertificateChain _chain;
+    private SslStreamCertificateContext? _retiredContext;
+    private CertificateChain? _retiredChain;
 
-    public X509Certificate2 Current => _current;
+    /// <summary>Takes ownership of <paramref name="chain"/>.</summary>
+    public ServingCertificate(CertificateChain chain)
+    {
+        _chain = chain;
+        _context = Build(chain);
+    }
 
-    public void Replace(X509Certificate2 certificate) => _current = certificate;
+    public SslStreamCertificateContext Context => _context;
 
-    /// <summary>Loads the certificate the options ask for, or stops startup with a message naming the flag.</summary>
-    public static ServingCertificate FromOptions(WebhookOptions options) => new(
-        options.SelfSignedCert
-            ? SelfSignedCertificate.Create()
-            : CertificateLoader.LoadPem(options.TlsCert, options.TlsKey));
+    /// <summary>The leaf currently served.</summary>
+    public X509Certificate2 Current => _context.TargetCertificate;
+
+    /// <summary>
+    /// Serves <paramref name="chain"/> from the next handshake on, taking ownership of it; false
+    /// (and the chain disposed) when it is the chain served already.
+    /// </summary>
+    public bool Replace(CertificateChain chain)
+    {
+        lock (_gate)
+        {
+            if (chain.Fingerprint == _chain.Fingerprint)
+            {
+                chain.Dispose();
+                return false;
+            }
+
+            var context = Build(chain);
+
+            // A handshake that read the previous context an instant ago may still be using it, so
+            // it is disposed one replacement later: rotations are hours apart, handshakes take
+            // milliseconds, and at most two chains are ever held.
+            Release(_retiredContext, _retiredChain);
+            (_retiredContext, _retiredChain) = (_context, _chain);
+            (_context, _chain) = (context, chain);
+            return true;
+        }
+    }
+
+    /// <summary>Loads the certificate the options ask for, or stops startup with a message naming the flag and the reason.</summary>
+    public static ServingCertificate FromOptions(WebhookOptions options)
+    {
+        var chain = options.SelfSignedCert
+            ? new CertificateChain(SelfSignedCertificate.Create(), [])
+            : CertificateLoader.LoadPem(options.TlsCert, options.TlsKey);
+        if (CertificatePolicy.Refusal(chain, DateTimeOffset.UtcNow) is { } refusal)
+        {
+            chain.Dispose();
+            throw new StartupException(options.SelfSignedCert
+                ? $"--self-signed-cert: the generated certificate cannot be served: {refusal}"
+                : $"--tls-cert: {options.TlsCert} cannot be served: {refusal}");
+        }
+
+        return new ServingCertificate(chain);
+    }
+
+    // Offline: the chain is what the file holds; no AIA download, no OCSP fetch at handshake time.
+    private static SslStreamCertificateContext Build(CertificateChain chain) =>
+        SslStreamCertificateContext.Create(chain.Leaf, chain.Intermediates, offline: true);
+
+    private static void Release(SslStreamCertificateContext? context, CertificateChain? chain)
+    {
+        // The context holds its own copies of the intermediates; the leaf is the chain's.
+        foreach (var intermediate in context?.IntermediateCertificates ?? [])
+        {
+            intermediate.Dispose();
+        }
+
+        chain?.Dispose();
+    }
 }

@@ -23,6 +23,9 @@ internal sealed class WebhookMetrics : IDisposable
     /// <summary>1 once an annotated ServiceAccount or any identity has been seen.</summary>
     public const string Used = "pod_identity_webhook_used";
 
+    /// <summary>NotAfter of the certificate the webhook port serves now, in Unix seconds; follows reloads.</summary>
+    public const string ServingCertificateExpiry = "pod_identity_webhook_serving_certificate_expiry_timestamp_seconds";
+
     /// <summary>Requests on the webhook port, by verb, path and code.</summary>
     public const string RequestCount = "http_request_count";
 
@@ -46,7 +49,8 @@ internal sealed class WebhookMetrics : IDisposable
     private readonly Histogram<double> _admissionDuration;
     private int _used;
 
-    public WebhookMetrics()
+    /// <param name="servingCertificate">Null where no port serves TLS (tests of the instruments alone): no expiry series then.</param>
+    public WebhookMetrics(ServingCertificate? servingCertificate = null)
     {
         Meter = new Meter(MeterName);
         _missingServiceAccounts = Meter.CreateCounter<long>(
@@ -54,6 +58,15 @@ internal sealed class WebhookMetrics : IDisposable
         _pods = Meter.CreateCounter<long>(PodCount, description: "Pods mutated by the webhook, by credential method");
         Meter.CreateObservableGauge(
             Used, () => Volatile.Read(ref _used), description: "1 once the webhook has seen an annotated ServiceAccount or an identity for a pod");
+        if (servingCertificate is not null)
+        {
+            Meter.CreateObservableGauge(
+                ServingCertificateExpiry,
+                () => new DateTimeOffset(servingCertificate.Current.NotAfter.ToUniversalTime(), TimeSpan.Zero).ToUnixTimeSeconds(),
+                unit: "s",
+                description: "Expiry (NotAfter) of the certificate served on the webhook port, in Unix seconds");
+        }
+
         _requests = Meter.CreateCounter<long>(
             RequestCount, description: "Counter of requests broken out for each verb, path, and response code.");
         _requestLatencies = Meter.CreateHistogram(
