@@ -65,12 +65,70 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
         }
     }
 
+    [Fact]
+    public async Task Defaults_spare_kube_system_and_the_release_namespace_and_add_no_network_policy()
+    {
+        var (exit, rendered, errors) = await RenderAsync(Chart, "--namespace", "webhooks", "--name", "piw");
+        Assert.True(exit == 0, errors);
+        var documents = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().ToList();
+        var webhook = documents.Single(d => Kind(d) == "MutatingWebhookConfiguration")["webhooks"]![0]!;
+        var rule = Assert.Single(webhook["namespaceSelector"]!["matchExpressions"]!.AsArray())!;
+        Assert.Equal("kubernetes.io/metadata.name", rule["key"]!.GetValue<string>());
+        Assert.Equal("NotIn", rule["operator"]!.GetValue<string>());
+        Assert.Equal(["kube-system", "webhooks"], rule["values"]!.AsArray().Select(v => v!.GetValue<string>()));
+        Assert.DoesNotContain(documents, d => Kind(d) == "NetworkPolicy");
+        Assert.Equal("1", documents.Single(d => Kind(d) == "PodDisruptionBudget")["spec"]!["minAvailable"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("replicaCount: 1\npdb:\n  minAvailable: 1\n")]
+    [InlineData("replicaCount: 1\npdb:\n  maxUnavailable: 0\n")]
+    [InlineData("replicaCount: 0\npdb:\n  minAvailable: \"100%\"\n")]
+    public async Task With_fewer_than_two_replicas_the_pdb_never_blocks_a_drain(string values)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, values);
+            var (exit, rendered, errors) = await RenderAsync(Chart, "-f", file);
+            Assert.True(exit == 0, errors);
+            var pdb = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().Single(d => Kind(d) == "PodDisruptionBudget")["spec"]!;
+            Assert.Equal("1", pdb["maxUnavailable"]!.ToJsonString());
+            Assert.Null(pdb["minAvailable"]);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task The_network_policy_opens_the_webhook_port_to_all_and_metrics_to_the_listed_peers()
+    {
+        var (exit, rendered, errors) = await RenderAsync(Chart, "-f", $"{Chart}/ci/max-values.yaml", "--namespace", "webhooks", "--name", "piw");
+        Assert.True(exit == 0, errors);
+        var policy = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().Single(d => Kind(d) == "NetworkPolicy")["spec"]!;
+        Assert.Equal(["Ingress"], policy["policyTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
+        var rules = policy["ingress"]!.AsArray();
+        Assert.Equal(3, rules.Count);
+        // config.port 9443: no from, so every source (the API server's address is not predictable).
+        Assert.Equal("9443", rules[0]!["ports"]![0]!["port"]!.ToJsonString());
+        Assert.Null(rules[0]!["from"]);
+        // config.metricsPort 9998: networkPolicy.metrics.from, as given.
+        Assert.Equal("9998", rules[1]!["ports"]![0]!["port"]!.ToJsonString());
+        Assert.Equal(2, rules[1]!["from"]!.AsArray().Count);
+        Assert.Equal("10.0.0.0/8", rules[1]!["from"]![1]!["ipBlock"]!["cidr"]!.GetValue<string>());
+        // networkPolicy.extraIngress, appended.
+        Assert.Equal("debug-client", rules[2]!["from"]![0]!["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
+    }
+
     [Theory]
     [InlineData("replicaCount: two\n", "replicaCount")]
     [InlineData("mutatingWebhook:\n  failurePolicy: Maybe\n", "failurePolicy")]
     [InlineData("replicas: 2\n", "replicas")]
     [InlineData("config:\n  tlsMinVersion: \"1.4\"\n", "tlsMinVersion")]
     [InlineData("certificates:\n  mode: provided\n", "certificates.provided.cert")]
+    [InlineData("networkPolicy:\n  metrics:\n    from:\n      - namespaceSelecter: {}\n", "namespaceSelecter")]
     public async Task Bad_values_fail_at_render_naming_the_value(string values, string named)
     {
         var file = Path.GetTempFileName();

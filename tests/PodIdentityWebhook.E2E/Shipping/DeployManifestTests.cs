@@ -58,6 +58,41 @@ public sealed class DeployManifestTests(ControlPlaneFixture plane, ITestOutputHe
             Assert.Equal("Ignore", webhook["failurePolicy"]!.GetValue<string>());
             Assert.Equal("IfNeeded", webhook["reinvocationPolicy"]!.GetValue<string>());
             Assert.Equal("None", webhook["sideEffects"]!.GetValue<string>());
+
+            // Never called for kube-system or the webhook's own namespace (a failurePolicy: Fail
+            // outage must not refuse the pods that bring the cluster and the webhook back).
+            var namespaceRule = Assert.Single(webhook["namespaceSelector"]!["matchExpressions"]!.AsArray())!;
+            Assert.Equal("kubernetes.io/metadata.name", namespaceRule["key"]!.GetValue<string>());
+            Assert.Equal("NotIn", namespaceRule["operator"]!.GetValue<string>());
+            Assert.Equal(
+                ["kube-system", "pod-identity-webhook"],
+                namespaceRule["values"]!.AsArray().Select(v => v!.GetValue<string>()).Order(StringComparer.Ordinal));
+
+            // The namespace enforces, audits and warns Pod Security restricted.
+            var labels = items.Single(i => Kind(i!.AsObject()) == "Namespace")!["metadata"]!["labels"]!;
+            foreach (var mode in new[] { "enforce", "audit", "warn" })
+            {
+                Assert.Equal("restricted", labels[$"pod-security.kubernetes.io/{mode}"]?.GetValue<string>());
+            }
+
+            Assert.False(container["securityContext"]!["allowPrivilegeEscalation"]!.GetValue<bool>());
+
+            // The webhook port is open to every source; metrics only to the monitoring namespace.
+            var policy = items.Single(i => Kind(i!.AsObject()) == "NetworkPolicy")!["spec"]!;
+            Assert.Equal("pod-identity-webhook", policy["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!.GetValue<string>());
+            Assert.Equal(["Ingress"], policy["policyTypes"]!.AsArray().Select(t => t!.GetValue<string>()));
+            var rules = policy["ingress"]!.AsArray();
+            Assert.Equal(2, rules.Count);
+            var https = rules.Single(r => Port(r!) == "8443")!;
+            Assert.Null(https["from"]);
+            var metrics = rules.Single(r => Port(r!) == "9999")!;
+            var peer = Assert.Single(metrics["from"]!.AsArray())!;
+            Assert.Equal("monitoring", peer["namespaceSelector"]!["matchLabels"]!["kubernetes.io/metadata.name"]!.GetValue<string>());
+
+            // Never blocks a drain, even if scaled to one replica.
+            var pdb = items.Single(i => Kind(i!.AsObject()) == "PodDisruptionBudget")!["spec"]!;
+            Assert.Equal("1", pdb["maxUnavailable"]!.ToJsonString());
+            Assert.Null(pdb["minAvailable"]);
         }
         finally
         {
@@ -66,4 +101,6 @@ public sealed class DeployManifestTests(ControlPlaneFixture plane, ITestOutputHe
             await plane.Rest.DeleteAsync("/apis/apps/v1/namespaces/pod-identity-webhook/deployments/pod-identity-webhook");
         }
     }
+
+    private static string Port(JsonNode rule) => Assert.Single(rule["ports"]!.AsArray())!["port"]!.ToJsonString();
 }
