@@ -9,13 +9,24 @@ namespace PodIdentityWebhook.Identity;
 /// and do not work on every file system. The callback runs on one background loop, never
 /// concurrently with itself.
 /// </summary>
+/// <remarks>
+/// A change is read only once the file has stopped changing for <see cref="DefaultSettleTime"/>
+/// (same resolved path, size and write time over that span): a shell's <c>&gt;</c> truncates
+/// before it writes, and a writer may flush a file in pieces, so an empty or half-written file
+/// seen mid-write never replaces good data. Writers that pause longer mid-file defeat this;
+/// writing a temporary file and renaming it over the old one (what kubelet's volume swap
+/// and most editors do) never shows a partial file at all.
+/// </remarks>
 internal sealed partial class WatchedFile : IDisposable
 {
     /// <summary>Default poll interval of the fallback.</summary>
     public static readonly TimeSpan DefaultPollInterval = TimeSpan.FromSeconds(2);
 
-    // Writers often truncate then write; a short pause after an event lets them finish.
-    private static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(50);
+    /// <summary>How long a changed file must stay unchanged before it is read.</summary>
+    public static readonly TimeSpan DefaultSettleTime = TimeSpan.FromSeconds(1);
+
+    /// <summary>A file that never stops changing is read anyway after this many settle periods.</summary>
+    private const int MaxSettlePeriods = 10;
 
     private readonly string _path;
     private readonly string _directory;
@@ -23,6 +34,7 @@ internal sealed partial class WatchedFile : IDisposable
     private readonly ILogger _logger;
     private readonly TimeSpan _pollInterval;
     private readonly bool _watchDirectory;
+    private readonly TimeSpan _settleTime;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private FileSystemWatcher? _watcher;
@@ -35,8 +47,11 @@ internal sealed partial class WatchedFile : IDisposable
     /// <param name="onChange">Receives the new bytes, or null when the file is gone.</param>
     /// <param name="pollInterval">Fallback poll interval; <see cref="DefaultPollInterval"/> when null.</param>
     /// <param name="watchDirectory">False relies on polling alone (tests of the fallback).</param>
-    public WatchedFile(string path, Action<byte[]?> onChange, ILogger logger, TimeSpan? pollInterval = null, bool watchDirectory = true)
+    /// <param name="settleTime">How long a change must rest before it is read; <see cref="DefaultSettleTime"/> when null.</param>
+    public WatchedFile(
+        string path, Action<byte[]?> onChange, ILogger logger, TimeSpan? pollInterval = null, bool watchDirectory = true, TimeSpan? settleTime = null)
     {
+        _settleTime = settleTime ?? DefaultSettleTime;
         _path = Path.GetFullPath(path);
         _directory = Path.GetDirectoryName(_path) ?? _path;
         _onChange = onChange;
@@ -117,15 +132,10 @@ internal sealed partial class WatchedFile : IDisposable
             try
             {
                 var notified = await _changed.WaitAsync(_pollInterval, cancellationToken);
-                if (notified)
-                {
-                    await Task.Delay(SettleDelay, cancellationToken);
-                }
-
                 TryStartWatcher();
                 var reload = _reload;
                 _reload = false;
-                Check(force: notified || reload, reload);
+                await CheckAsync(force: notified || reload, reload, cancellationToken);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -138,7 +148,7 @@ internal sealed partial class WatchedFile : IDisposable
         }
     }
 
-    private void Check(bool force, bool reload)
+    private async Task CheckAsync(bool force, bool reload, CancellationToken cancellationToken)
     {
         var stamp = FileStamp.Of(_path);
         if (!force && stamp == _lastStamp)
@@ -146,6 +156,7 @@ internal sealed partial class WatchedFile : IDisposable
             return;
         }
 
+        stamp = await SettledStampAsync(stamp, cancellationToken);
         byte[]? content;
         try
         {
@@ -158,6 +169,13 @@ internal sealed partial class WatchedFile : IDisposable
             return;
         }
 
+        if (FileStamp.Of(_path) != stamp)
+        {
+            // Changed while it was read: the next round reads it again once it rests.
+            Signal();
+            return;
+        }
+
         _lastStamp = stamp;
         if (!reload && SameContent(content, _lastContent))
         {
@@ -166,6 +184,24 @@ internal sealed partial class WatchedFile : IDisposable
 
         _lastContent = content;
         _onChange(content);
+    }
+
+    /// <summary>Waits until the file's stamp holds still for the settle time; returns that stamp.</summary>
+    private async Task<FileStamp?> SettledStampAsync(FileStamp? stamp, CancellationToken cancellationToken)
+    {
+        for (var period = 0; period < MaxSettlePeriods; period++)
+        {
+            await Task.Delay(_settleTime, cancellationToken);
+            var again = FileStamp.Of(_path);
+            if (again == stamp)
+            {
+                return stamp;
+            }
+
+            stamp = again;
+        }
+
+        return stamp;
     }
 
     private byte[]? ReadOrNull()

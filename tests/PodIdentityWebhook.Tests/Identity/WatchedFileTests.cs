@@ -56,6 +56,43 @@ public sealed class WatchedFileTests : IDisposable
     }
 
     [Fact]
+    public async Task File_truncated_then_written_in_pieces_is_read_only_once_it_rests()
+    {
+        var path = _directory.Write("f.txt", "good old content");
+        var seen = new ConcurrentQueue<string?>();
+        using var file = new WatchedFile(path, bytes => seen.Enqueue(bytes is null ? null : Encoding.UTF8.GetString(bytes)),
+            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: TimeSpan.FromMilliseconds(400));
+        file.Start();
+
+        // What `cat new > f.txt` from a slow producer looks like: empty, then a piece at a time.
+        await File.WriteAllTextAsync(path, "");
+        await Task.Delay(150);
+        await File.WriteAllTextAsync(path, "good new");
+        await Task.Delay(150);
+        await File.WriteAllTextAsync(path, "good new content");
+        await Eventually.TrueAsync(() => seen.Contains("good new content"), "the finished content");
+        await Task.Delay(600);
+
+        Assert.Equal(["good old content", "good new content"], seen);
+    }
+
+    [Fact]
+    public async Task A_change_is_not_read_before_the_settle_time()
+    {
+        var path = _directory.Write("f.txt", "one");
+        var seen = new ConcurrentQueue<string?>();
+        using var file = new WatchedFile(path, bytes => seen.Enqueue(bytes is null ? null : Encoding.UTF8.GetString(bytes)),
+            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: TimeSpan.FromSeconds(1));
+        file.Start();
+        var changed = System.Diagnostics.Stopwatch.StartNew();
+
+        await File.WriteAllTextAsync(path, "two");
+        await Eventually.TrueAsync(() => seen.Contains("two"), "the new content");
+
+        Assert.True(changed.Elapsed >= TimeSpan.FromSeconds(1), $"read {changed.Elapsed.TotalMilliseconds} ms after the write");
+    }
+
+    [Fact]
     public void Real_path_follows_every_symlink_in_the_chain()
     {
         var volume = new ConfigMapVolume(_directory.Path);
