@@ -15,8 +15,9 @@ if (ExplainCommand.IsRequested(parsed))
 
 try
 {
-    var app = await WebhookHost.BuildAsync(parsed.Options!, CancellationToken.None);
-    await app.RunAsync();
+    await using var app = await WebhookHost.BuildAsync(parsed.Options!, CancellationToken.None);
+    await WebhookHost.StartAsync(app, parsed.Options!);
+    await app.WaitForShutdownAsync();
     return 0;
 }
 catch (StartupException ex)

@@ -35,6 +35,10 @@ internal static class LoggingSetup
         });
         logging.AddFilter("Microsoft.AspNetCore", options.Verbosity >= 6 ? LogLevel.Debug : LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+
+        // The host logs a failed start with the whole stack; Program reports it in one line
+        // (a port in use names the flag), and any other failure still reaches stderr unhandled.
+        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", options.Verbosity >= 6 ? LogLevel.Debug : LogLevel.None);
         return logging;
     }
 }

@@ -55,4 +55,17 @@ internal static class WebhookHost
         app.MapProbes();
         return app;
     }
+
+    /// <summary>Starts the listeners; a port or address that cannot be bound stops startup naming the flag.</summary>
+    public static async Task StartAsync(WebApplication app, WebhookOptions options)
+    {
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception ex) when (ListenerBindFailure.Describe(ex, options) is { } failure)
+        {
+            throw failure;
+        }
+    }
 }

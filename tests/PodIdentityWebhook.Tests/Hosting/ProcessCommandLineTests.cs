@@ -169,6 +169,36 @@ public class ProcessCommandLineTests
         Assert.Contains("--metrics-port", run.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("--port")]
+    [InlineData("--metrics-port")]
+    public async Task Port_already_in_use_exits_1_with_one_line_naming_the_flag_and_port(string flag)
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] ports = flag == "--port" ? ["--port", port, "--metrics-port", "0"] : ["--port", "0", "--metrics-port", port];
+
+        using var run = await ProductProcess.RunAsync(
+            [.. ports, "--bind-address", "127.0.0.1", "--self-signed-cert", "--service-accounts-file", ServiceAccounts]);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal($"pod-identity-webhook: {flag}: port {port} on 127.0.0.1 is already in use by another process", run.Stderr.Trim());
+        Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Bind_address_not_on_this_machine_exits_1_with_one_line_naming_the_flag()
+    {
+        // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to a machine, so never bindable.
+        using var run = await ProductProcess.RunAsync(
+            "--port", "0", "--metrics-port", "0", "--bind-address", "192.0.2.1", "--self-signed-cert", "--service-accounts-file", ServiceAccounts);
+
+        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.Equal("pod-identity-webhook: --bind-address: 192.0.2.1 is not an address of this machine", run.Stderr.Trim());
+        Assert.DoesNotContain("   at ", run.Stdout + run.Stderr, StringComparison.Ordinal);
+    }
+
     private static X509Certificate2 CreateCertificate()
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
