@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 
+using PodIdentityWebhook.E2E.Hostile;
+
 namespace PodIdentityWebhook.Load;
 
 /// <summary>

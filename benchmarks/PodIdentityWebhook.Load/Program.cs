@@ -7,6 +7,7 @@ return args switch
     ["startup", .. var rest] => await StartupMeasurement.RunAsync(rest),
     ["fuzz", .. var rest] => await FuzzRun.RunAsync(rest),
     ["soak", .. var rest] => await SoakRun.RunAsync(rest),
+    ["attack", .. var rest] => await AttackTable.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -20,6 +21,7 @@ static int Usage()
           fuzz --url URL --pid PID [--count N] [--seed N] [--write-corpus DIR]
                                               hostile reviews against a running webhook
           soak [--minutes N]                  mixed load with ServiceAccount churn and an API server restart
+          attack [--seconds N] [--after N]    the hostile-peer attacks, each against its own webhook in a 256Mi heap
         """);
     return 2;
 }

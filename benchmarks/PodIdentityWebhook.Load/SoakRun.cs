@@ -8,6 +8,8 @@ using PodIdentityWebhook.E2E;
 using PodIdentityWebhook.E2E.ControlPlane;
 using PodIdentityWebhook.E2E.Webhook;
 
+using PodIdentityWebhook.E2E.Hostile;
+
 namespace PodIdentityWebhook.Load;
 
 /// <summary>

@@ -60,7 +60,14 @@ internal static class AdmissionEndpoints
 
         var bytes = body.Bytes!;
         var bodyReserved = lease.Bytes;
-        var parse = ReviewMemoryEstimate.ParseBytes(bytes.WrittenSpan, AdmissionReviewHandler.MaxDepth);
+        var (parse, tokens) = ReviewMemoryEstimate.Of(bytes.WrittenSpan, AdmissionReviewHandler.MaxDepth);
+        if (tokens > WellKnown.MaxReviewTokens)
+        {
+            await PlainAsync(response, StatusCodes.Status413PayloadTooLarge,
+                $"the review has {tokens} JSON tokens, more than the {WellKnown.MaxReviewTokens} any pod needs");
+            return;
+        }
+
         if (!await lease.TryGrowAsync(bodyReserved + parse, WellKnown.ReviewMemoryWait, context.RequestAborted))
         {
             await NoMemoryAsync(response, log, budget, bodyReserved + parse, lease.IsLarge);

@@ -4,8 +4,9 @@ namespace PodIdentityWebhook.Admission;
 
 /// <summary>
 /// An <see cref="IBufferWriter{T}"/> over rented arrays, so a review allocates almost nothing.
-/// Arrays above <see cref="MaxPooledBytes"/> (a rare, huge review) are plain allocations the GC
-/// takes back, not pooled: the shared pool would keep them for good.
+/// Arrays above <see cref="MaxPooledBytes"/> (a rare, large review: an ordinary one needs a few
+/// kilobytes) are plain allocations the GC takes back, not pooled: the shared pool keeps what
+/// it is given for a minute or more, and a burst of large reviews would stay in memory.
 /// </summary>
 /// <remarks>
 /// With a <see cref="ReviewMemoryBudget.Lease"/>, every array it holds is counted in the
@@ -15,7 +16,7 @@ namespace PodIdentityWebhook.Admission;
 /// </remarks>
 internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
 {
-    public const int MaxPooledBytes = 1024 * 1024;
+    public const int MaxPooledBytes = 64 * 1024;
 
     private readonly ReviewMemoryBudget.Lease? _lease;
     private readonly long _limit;

@@ -8,9 +8,10 @@ namespace PodIdentityWebhook.Admission;
 /// exceeds the budget, whatever they send or fail to read.
 /// </summary>
 /// <remarks>
-/// Leases of large reviews (<see cref="Lease.MarkLarge"/>) may use only the budget less
-/// <see cref="SmallReserve"/>: however many huge reviews arrive, the ordinary few-kilobyte
-/// reviews of real pods always find room.
+/// Leases of large reviews (<see cref="Lease.MarkLarge"/>) may use only <see cref="LargeShare"/>
+/// of the budget together: however many huge reviews arrive, the ordinary few-kilobyte reviews
+/// of real pods always find room, and the large arrays parsing rents (which the shared array
+/// pool keeps for a while after) stay few.
 /// </remarks>
 internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
 {
@@ -29,8 +30,8 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
 
     public long TotalBytes => _total;
 
-    /// <summary>The part of the budget only leases of ordinary reviews may use.</summary>
-    public long SmallReserve => _total / 4;
+    /// <summary>The part of the budget leases of large reviews may use together.</summary>
+    public long LargeShare => _total / 4;
 
     public long UsedBytes
     {
@@ -55,7 +56,7 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
     }
 
     /// <summary>Whether a lease of this size could ever be granted (else waiting is pointless).</summary>
-    public bool CanEverFit(long bytes, bool large) => bytes <= (large ? _total - SmallReserve : _total);
+    public bool CanEverFit(long bytes, bool large) => bytes <= (large ? LargeShare : _total);
 
     public Lease Open() => new(this);
 
@@ -64,7 +65,7 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
         lock (_gate)
         {
             var delta = newSize - lease.Bytes;
-            if (delta > 0 && (_used + delta > _total || (lease.IsLarge && _largeUsed + delta > _total - SmallReserve)))
+            if (delta > 0 && (_used + delta > _total || (lease.IsLarge && _largeUsed + delta > LargeShare)))
             {
                 return false;
             }
@@ -128,7 +129,7 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
     {
         public long Bytes { get; internal set; }
 
-        /// <summary>Whether this is a large review's lease, kept out of <see cref="SmallReserve"/>.</summary>
+        /// <summary>Whether this is a large review's lease, limited to <see cref="LargeShare"/>.</summary>
         public bool IsLarge { get; internal set; }
 
         /// <summary>Counts this lease as a large review's from now on.</summary>

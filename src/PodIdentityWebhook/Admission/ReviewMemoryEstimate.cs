@@ -13,14 +13,16 @@ internal static class ReviewMemoryEstimate
     private const int BytesPerToken = 24;
 
     /// <summary>
-    /// Small bodies get the worst case without looking (a token every two bytes); larger ones
-    /// are tokenized once, which costs no allocation and is cheap next to parsing them.
+    /// The bytes parsing will take, and the JSON tokens it will find. Small bodies get the worst
+    /// case without looking (a token every two bytes); larger ones are tokenized once, which
+    /// costs no allocation and is cheap next to parsing them.
     /// </summary>
-    public static long ParseBytes(ReadOnlySpan<byte> body, int maxDepth)
+    public static (long ParseBytes, long Tokens) Of(ReadOnlySpan<byte> body, int maxDepth)
     {
         if (body.Length <= WellKnown.ScannedReviewBytes)
         {
-            return (long)body.Length / 2 * BytesPerToken + BytesPerToken;
+            var worst = ((long)body.Length / 2) + 1;
+            return (worst * BytesPerToken, worst);
         }
 
         var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -37,6 +39,6 @@ internal static class ReviewMemoryEstimate
             // The parse fails at the same place; what was counted is what it will have built.
         }
 
-        return tokens * BytesPerToken;
+        return (tokens * BytesPerToken, tokens);
     }
 }

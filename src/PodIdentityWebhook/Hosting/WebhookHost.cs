@@ -29,6 +29,9 @@ internal static class WebhookHost
         builder.Services.AddIdentitySources(options, account);
         builder.Services.AddMetricsPort();
         builder.Services.AddHostedService<CertificateReloader>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<MemoryReturner>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, BoundedBlockPool.Factory>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.ConfigureWebhookKestrel(options, certificate);
 

@@ -125,6 +125,13 @@ internal static class WellKnown
     /// <summary>Largest JSON patch the webhook writes (about 2,500 containers' worth); a pod needing more is refused.</summary>
     public const int MaxPatchBytes = 1024 * 1024;
 
+    /// <summary>
+    /// Most JSON tokens a review may have (413 beyond): parsing costs 12 bytes per token whatever
+    /// its size, so 300 KB of empty containers costs more than 3 MB of a real pod's strings.
+    /// A pod with a thousand containers of twenty fields each is 100,000.
+    /// </summary>
+    public const long MaxReviewTokens = 200_000;
+
     /// <summary>Bodies up to this size reserve a fixed multiple of their size for parsing; larger ones are scanned first.</summary>
     public const int ScannedReviewBytes = 64 * 1024;
 

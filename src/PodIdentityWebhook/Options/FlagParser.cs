@@ -104,7 +104,7 @@ internal static class FlagParser
         {
             return Failure(state, positionals,
                 $"--review-memory-budget ({state.Options.ReviewMemoryBudget}) must be at least {MinBudgetPerReview} times --max-review-bytes ({state.Options.MaxReviewBytes}): "
-                + "a review holds its body, its parsed form and its answer, and the largest must fit beside the room kept for ordinary reviews");
+                + "large reviews share a quarter of the budget, and the largest must fit in it");
         }
 
         return Result(state, positionals) with { Options = state.Options };

@@ -44,9 +44,17 @@ internal sealed class KubeRest : IDisposable
     /// <summary>A handler that trusts exactly the given CA, as a kubeconfig's certificate-authority-data does.</summary>
     public static SocketsHttpHandler TrustingHandler(string caPem)
     {
-        var ca = X509Certificate2.CreateFromPem(caPem);
+        var trust = Trusting(caPem);
         var handler = new SocketsHttpHandler();
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) => trust(certificate);
+        return handler;
+    }
+
+    /// <summary>Accepts exactly the certificates <paramref name="caPem"/> issued.</summary>
+    public static Func<X509Certificate?, bool> Trusting(string caPem)
+    {
+        var ca = X509Certificate2.CreateFromPem(caPem);
+        return certificate =>
         {
             if (certificate is null)
             {
@@ -59,7 +67,6 @@ internal sealed class KubeRest : IDisposable
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return chain.Build(new X509Certificate2(certificate));
         };
-        return handler;
     }
 
     public async Task<HttpStatusCode> GetStatusAsync(string path)

@@ -19,7 +19,8 @@ internal sealed class ManagedProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ManagedProcess Start(string fileName, IEnumerable<string> arguments, string logFile)
+    public static ManagedProcess Start(
+        string fileName, IEnumerable<string> arguments, string logFile, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(fileName, arguments)
         {
@@ -27,6 +28,11 @@ internal sealed class ManagedProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info };
         var log = new StreamWriter(logFile, append: true) { AutoFlush = true };
         var gate = new object();

@@ -42,7 +42,17 @@ internal sealed class RunningWebhook : IAsyncDisposable
             ? Path.GetFullPath(published)
             : Path.Combine(AppContext.BaseDirectory, "PodIdentityWebhook.dll");
 
-    public static async Task<RunningWebhook> StartAsync(string kubeconfig, params string[] flags)
+    public static Task<RunningWebhook> StartAsync(string kubeconfig, params string[] flags) =>
+        StartWithAsync(null, ["--kubeconfig", kubeconfig, .. flags]);
+
+    /// <summary>
+    /// The webhook without an API server, serving the ServiceAccounts of
+    /// <c>examples/service-accounts.yaml</c>, with extra environment variables (a heap limit).
+    /// </summary>
+    public static Task<RunningWebhook> StartLocalAsync(IReadOnlyDictionary<string, string> environment, params string[] flags) =>
+        StartWithAsync(environment, ["--service-accounts-file", Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "service-accounts.yaml"), .. flags]);
+
+    private static async Task<RunningWebhook> StartWithAsync(IReadOnlyDictionary<string, string>? environment, string[] flags)
     {
         var folder = Directory.CreateTempSubdirectory("piw-webhook-").FullName;
         var host = Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } configured
@@ -63,9 +73,8 @@ internal sealed class RunningWebhook : IAsyncDisposable
             "--metrics-port", ControlPlaneFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tls-cert", Path.Combine(folder, "tls.crt"),
             "--tls-key", Path.Combine(folder, "tls.key"),
-            "--kubeconfig", kubeconfig,
             .. flags,
-        ], Path.Combine(folder, "webhook.log"));
+        ], Path.Combine(folder, "webhook.log"), environment);
         var webhook = new RunningWebhook(process, folder, host, port, caPem);
         await webhook.WaitUntilReadyAsync();
         return webhook;
@@ -74,7 +83,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
     /// <summary>The webhook's process id, for reading its memory.</summary>
     public int ProcessId => _process.Id;
 
-    public string Tail() => _process.Tail();
+    public string Tail(int lines = 30) => _process.Tail(lines);
 
     public async ValueTask DisposeAsync()
     {

@@ -104,10 +104,10 @@ public class MutateEndpointHostilePeerTests
         await using var server = await WebhookServer.StartAsync(o => o with { MaxReviewBytes = MaxReview, ReviewMemoryBudget = 4 * MaxReview });
         var budget = server.Services.GetRequiredService<ReviewMemoryBudget>();
 
-        // Three peers each send all but the last byte of a 1 MiB review: together they hold
-        // the three quarters of the budget large reviews may use.
+        // A peer sends all but the last byte of a 1 MiB review: it holds the quarter of the
+        // budget large reviews may use together.
         var holders = new List<RawHttpConnection>();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 1; i++)
         {
             var holder = await server.Client.OpenRawAsync();
             await holder.SendHeadAsync(MaxReview);
@@ -115,7 +115,7 @@ public class MutateEndpointHostilePeerTests
             holders.Add(holder);
         }
 
-        await Poll.UntilAsync(() => Task.FromResult(budget.UsedBytes >= 3 * MaxReview), "three stalled large reviews holding the budget");
+        await Poll.UntilAsync(() => Task.FromResult(budget.UsedBytes >= MaxReview), "a stalled large review holding the large share");
         try
         {
             var large = await server.Client.SendAsync(Post(Reviews.Padded(512 * 1024)), allowServerError: true);
@@ -144,15 +144,27 @@ public class MutateEndpointHostilePeerTests
     [Fact]
     public async Task Review_that_could_never_fit_the_budget_is_answered_413_at_once()
     {
-        // 900 KB of `[0,0,...]` is 450,000 tokens: parsing it needs ~10 MB, more than the
-        // three quarters of a 4 MiB budget a large review may use.
+        // 300 KB of `[0,0,...]` is 150,000 tokens: parsing it needs ~3.6 MB, more than the
+        // quarter of a 4 MiB budget large reviews may use.
         await using var server = await WebhookServer.StartAsync(o => o with { MaxReviewBytes = 1024 * 1024, ReviewMemoryBudget = 4 * 1024 * 1024 });
-        var dense = Encoding.ASCII.GetBytes("{\"a\":[" + string.Join(',', Enumerable.Repeat('0', 450_000)) + "]}");
+        var dense = Encoding.ASCII.GetBytes("{\"a\":[" + string.Join(',', Enumerable.Repeat('0', 150_000)) + "]}");
 
         var reply = await server.Client.MutateAsync(dense);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, reply.Status);
         Assert.Contains("--review-memory-budget", reply.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Review_with_more_JSON_tokens_than_any_pod_needs_is_answered_413_before_it_is_parsed()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var dense = Encoding.ASCII.GetBytes("{\"a\":[" + string.Join(',', Enumerable.Repeat('0', (int)WellKnown.MaxReviewTokens)) + "]}");
+
+        var reply = await server.Client.MutateAsync(dense);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, reply.Status);
+        Assert.Contains($"more than the {WellKnown.MaxReviewTokens}", reply.Body, StringComparison.Ordinal);
     }
 
     private static async Task AssertNoServerErrorsCountedAsync(WebhookServer server)

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PodIdentityWebhook.Load;
+namespace PodIdentityWebhook.E2E.Hostile;
 
 /// <summary>Resident memory of a process, from /proc/PID/status (VmRSS), sampled over a run.</summary>
 internal sealed class ProcessMemory(int processId)
