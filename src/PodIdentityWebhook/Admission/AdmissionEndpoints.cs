@@ -54,7 +54,10 @@ internal static class AdmissionEndpoints
                 context.Abort();
                 return;
             case ReviewBodyStatus.Aborted:
+                // Abort too: a read cancelled mid-flight leaves Kestrel's body reader unable to
+                // drain the rest, which it would log as an error.
                 AdmissionLog.BodyAbandoned(log, "cut off by the client", started);
+                context.Abort();
                 return;
         }
 
@@ -114,22 +117,23 @@ internal static class AdmissionEndpoints
     /// <summary>Writes the answer, dropping a client that does not take it in time, so the answer is released.</summary>
     private static async Task WriteAnswerAsync(HttpContext context, ReadOnlyMemory<byte> answer, ILogger log)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(WellKnown.AnswerWriteTimeout);
+        // Kestrel takes an ordinary answer at once; only a write that has to wait gets a timer.
+        var write = context.Response.Body.WriteAsync(answer, context.RequestAborted);
+        if (write.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
         try
         {
-            await context.Response.Body.WriteAsync(answer, timeout.Token);
-            await context.Response.Body.FlushAsync(timeout.Token);
+            await write.AsTask().WaitAsync(WellKnown.AnswerWriteTimeout);
         }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            if (!context.RequestAborted.IsCancellationRequested)
-            {
-                AdmissionLog.AnswerNotRead(log, WellKnown.AnswerWriteTimeout.TotalSeconds);
-                context.Abort();
-            }
+            AdmissionLog.AnswerNotRead(log, WellKnown.AnswerWriteTimeout.TotalSeconds);
+            context.Abort();
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is IOException or OperationCanceledException)
         {
             // The client went away mid-answer; nothing is left to do.
         }

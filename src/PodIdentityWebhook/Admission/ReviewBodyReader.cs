@@ -60,20 +60,27 @@ internal static class ReviewBodyReader
         System.IO.Pipelines.PipeReader reader, PooledBufferWriter body, ReviewMemoryBudget.Lease lease, long limit, long maxBytes,
         TimeProvider time, CancellationToken aborted)
     {
-        using var stall = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        // The timer is made only when a read has to wait: an ordinary review has usually
+        // arrived whole with its headers, and a timer per review costs throughput.
+        CancellationTokenSource? stall = null;
         var deadline = time.GetTimestamp() + (long)(WellKnown.ReviewBodyDeadline.TotalSeconds * time.TimestampFrequency);
         try
         {
             while (true)
             {
-                var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
-                if (left <= TimeSpan.Zero)
+                if (!reader.TryRead(out var result))
                 {
-                    return (ReviewBodyStatus.Stalled, null);
+                    var left = time.GetElapsedTime(time.GetTimestamp(), deadline);
+                    if (left <= TimeSpan.Zero)
+                    {
+                        return (ReviewBodyStatus.Stalled, null);
+                    }
+
+                    stall ??= CancellationTokenSource.CreateLinkedTokenSource(aborted);
+                    stall.CancelAfter(left < WellKnown.ReviewBodyStallTimeout ? left : WellKnown.ReviewBodyStallTimeout);
+                    result = await reader.ReadAsync(stall.Token);
                 }
 
-                stall.CancelAfter(left < WellKnown.ReviewBodyStallTimeout ? left : WellKnown.ReviewBodyStallTimeout);
-                var result = await reader.ReadAsync(stall.Token);
                 var buffer = result.Buffer;
                 if (body.WrittenCount + buffer.Length > maxBytes)
                 {
@@ -140,6 +147,10 @@ internal static class ReviewBodyReader
             // Kestrel reports some malformed chunked framing (a chunk size that overflows: "Bad
             // chunk size data") as a plain IOException; all of these are the client's fault.
             return (ReviewBodyStatus.Malformed, ex.Message);
+        }
+        finally
+        {
+            stall?.Dispose();
         }
     }
 }

@@ -14,7 +14,8 @@ internal sealed record AttackResult(
     int ServerErrors,
     int OrdinaryAnswered,
     IReadOnlyList<string> OrdinaryFailures,
-    double OrdinaryP99Ms)
+    double OrdinaryP99Ms,
+    IReadOnlyList<string> ErrorLogLines)
 {
     /// <summary>The bar of the reliability issue: RSS back within this factor of its start.</summary>
     public const double RecoveryFactor = 1.5;
@@ -26,7 +27,8 @@ internal sealed record AttackResult(
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{Scenario}: alive {Alive}; RSS start {Mb(StartRss)}, peak {Mb(PeakRss)}, {Mb(AfterRss)} after {AfterWait.TotalSeconds:F0} s; "
         + $"answers {AnswerSummary}; ordinary reviews answered {OrdinaryAnswered}, failed {OrdinaryFailures.Count} "
-        + $"({string.Join(" | ", OrdinaryFailures.Take(3))}), p99 {OrdinaryP99Ms:F1} ms");
+        + $"({string.Join(" | ", OrdinaryFailures.Take(3))}), p99 {OrdinaryP99Ms:F1} ms; "
+        + $"{ErrorLogLines.Count} error log lines {string.Join("\n", ErrorLogLines.Take(2))}");
 
     public static string Mb(long bytes) => ProcessMemory.Megabytes(bytes);
 }

@@ -56,6 +56,6 @@ internal static class AttackRun
 
         return new AttackResult(
             scenario.Name, alive, start, peak, memory.Last, watch.Elapsed, target.Outcomes, target.ServerErrors,
-            probe.Answered, probe.Failures, probe.P99Ms);
+            probe.Answered, probe.Failures, probe.P99Ms, webhook.ErrorLines());
     }
 }

@@ -85,6 +85,14 @@ internal sealed class RunningWebhook : IAsyncDisposable
 
     public string Tail(int lines = 30) => _process.Tail(lines);
 
+    /// <summary>Log lines at Error or Critical so far.</summary>
+    public IReadOnlyList<string> ErrorLines()
+    {
+        using var stream = new FileStream(_process.LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return [.. reader.ReadToEnd().Split('\n').Where(l => l.Contains("\"LogLevel\":\"Error\"", StringComparison.Ordinal) || l.Contains("\"LogLevel\":\"Critical\"", StringComparison.Ordinal))];
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
