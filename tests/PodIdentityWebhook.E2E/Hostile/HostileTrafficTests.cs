@@ -8,7 +8,7 @@ namespace PodIdentityWebhook.E2E.Hostile;
 /// with its patch throughout, and resident memory back within 1.5x of its start within 60 s.
 /// No API server is needed.
 /// </summary>
-[Collection(nameof(HostileTrafficTests))]
+[Collection(HostileTrafficGroup.Name)]
 public sealed class HostileTrafficTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(20);

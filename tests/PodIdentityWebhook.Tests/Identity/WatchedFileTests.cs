@@ -60,9 +60,7 @@ public sealed class WatchedFileTests : IDisposable
     {
         var path = _directory.Write("f.txt", "good old content");
         var seen = new ConcurrentQueue<string?>();
-        using var file = new WatchedFile(path, bytes => seen.Enqueue(bytes is null ? null : Encoding.UTF8.GetString(bytes)),
-            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: TimeSpan.FromMilliseconds(400));
-        file.Start();
+        using var file = Follow(path, seen, TimeSpan.FromMilliseconds(400));
 
         // What `cat new > f.txt` from a slow producer looks like: empty, then a piece at a time.
         await File.WriteAllTextAsync(path, "");
@@ -81,9 +79,7 @@ public sealed class WatchedFileTests : IDisposable
     {
         var path = _directory.Write("f.txt", "one");
         var seen = new ConcurrentQueue<string?>();
-        using var file = new WatchedFile(path, bytes => seen.Enqueue(bytes is null ? null : Encoding.UTF8.GetString(bytes)),
-            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: TimeSpan.FromSeconds(1));
-        file.Start();
+        using var file = Follow(path, seen, TimeSpan.FromSeconds(1));
         var changed = System.Diagnostics.Stopwatch.StartNew();
 
         await File.WriteAllTextAsync(path, "two");
@@ -116,5 +112,14 @@ public sealed class WatchedFileTests : IDisposable
 
         Assert.Null(FileStamp.ResolveRealPath(a));
         Assert.Null(FileStamp.Of(a));
+    }
+
+    /// <summary>Follows <paramref name="path"/> with a 50 ms poll, queueing each content it hands over.</summary>
+    private static WatchedFile Follow(string path, ConcurrentQueue<string?> seen, TimeSpan settleTime)
+    {
+        var file = new WatchedFile(path, bytes => seen.Enqueue(bytes is null ? null : Encoding.UTF8.GetString(bytes)),
+            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: settleTime);
+        file.Start();
+        return file;
     }
 }

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A/B load: the published webhook of git revision REV (A) against this tree's (B),
+# both running, wrk alternating between them on loopback so the
+# machine's noise falls on both alike. Prints each round and the medians with their spread.
+#   scripts/load-compare.sh REV [ROUNDS] [SECONDS]    (default 5 rounds of 10 s)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+rev="${1:?usage: scripts/load-compare.sh REV [ROUNDS] [SECONDS]}"
+rounds="${2:-5}"
+seconds="${3:-10}"
+
+command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+publish_webhook
+git worktree add --detach "$work/base" "$rev" >/dev/null
+trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; cleanup' EXIT
+(cd "$work/base" && scripts/publish.sh "$work/publish-base" >&2)
+
+start() { # DLL PORT -> pid
+  dotnet "$1" --port "$2" --metrics-port "$(( $2 + 1 ))" --bind-address 127.0.0.1 --self-signed-cert \
+    --service-accounts-file examples/service-accounts.yaml --aws-default-region us-west-2 >"$work/webhook-$2.log" 2>&1 &
+  pids+=($!)
+  echo $!
+}
+a_pid="$(start "$work/publish-base/PodIdentityWebhook.dll" 18443)"
+b_pid="$(start "$work/publish/PodIdentityWebhook.dll" 18453)"
+wait_ready https://127.0.0.1:18443/readyz
+wait_ready https://127.0.0.1:18453/readyz
+
+export REVIEW_FILE="$PWD/examples/admission-review.json"
+for port in 18443 18453; do wrk -t1 -c32 -d5s -s scripts/load/review.lua "https://127.0.0.1:$port/mutate" >/dev/null; done
+rss_mb() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
+results="$work/rounds.txt"
+for round in $(seq 1 "$rounds"); do
+  for side in "A 18443 $a_pid" "B 18453 $b_pid"; do
+    read -r name port pid <<<"$side"
+    out="$(wrk -t1 -c32 -d"${seconds}s" --latency -s scripts/load/review.lua "https://127.0.0.1:$port/mutate")"
+    rps="$(awk '/Requests\/sec/ {print int($2)}' <<<"$out")"
+    p99="$(awk '/^ +99%/ {print $2}' <<<"$out")"
+    echo "round $round $name ($([[ $name == A ]] && echo "$rev" || echo "this tree")): $rps req/s, p99 $p99, RSS $(rss_mb "$pid") MB" | tee -a "$results"
+  done
+done
+
+for name in A B; do
+  grep " $name (" "$results" | awk '{print $5}' | sort -n | awk -v n="$name" '
+    {v[NR]=$1} END {printf "%s: median %d req/s (%d-%d over %d rounds)\n", n, v[int((NR+1)/2)], v[1], v[NR], NR}'
+done
