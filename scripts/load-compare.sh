@@ -42,6 +42,6 @@ for round in $(seq 1 "$rounds"); do
 done
 
 for name in A B; do
-  grep " $name (" "$results" | awk '{print $5}' | sort -n | awk -v n="$name" '
+  grep " $name (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/' | sort -n | awk -v n="$name" '
     {v[NR]=$1} END {printf "%s: median %d req/s (%d-%d over %d rounds)\n", n, v[int((NR+1)/2)], v[1], v[NR], NR}'
 done

@@ -6,9 +6,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E;
 using PodIdentityWebhook.E2E.ControlPlane;
-using PodIdentityWebhook.E2E.Webhook;
-
 using PodIdentityWebhook.E2E.Hostile;
+using PodIdentityWebhook.E2E.Webhook;
 
 namespace PodIdentityWebhook.Load;
 
