@@ -14,9 +14,16 @@ internal sealed class ConfigMapEntries : IConfigMapSource
 {
     private readonly FrozenDictionary<(string Namespace, string Name), ConfigMapEntry> _entries;
 
-    private ConfigMapEntries(FrozenDictionary<(string, string), ConfigMapEntry> entries) => _entries = entries;
+    private ConfigMapEntries(FrozenDictionary<(string, string), ConfigMapEntry> entries, IReadOnlyList<string> skippedKeys)
+    {
+        _entries = entries;
+        SkippedKeys = skippedKeys;
+    }
 
-    public static ConfigMapEntries Empty { get; } = new(FrozenDictionary<(string, string), ConfigMapEntry>.Empty);
+    public static ConfigMapEntries Empty { get; } = new(FrozenDictionary<(string, string), ConfigMapEntry>.Empty, []);
+
+    /// <summary>Keys that are not <c>namespace/name</c> and were skipped, or cut to their first two parts; for a warning.</summary>
+    public IReadOnlyList<string> SkippedKeys { get; }
 
     /// <summary>A snapshot is complete by construction.</summary>
     public bool HasSynced => true;
@@ -67,26 +74,33 @@ internal sealed class ConfigMapEntries : IConfigMapSource
 
         var defaultExpiration = Math.Max(options.TokenExpiration, WellKnown.MinTokenExpiration);
         var result = new Dictionary<(string, string), ConfigMapEntry>(table.Count);
+        var skipped = new List<string>();
         foreach (var (key, value) in table)
         {
-            var slash = key.IndexOf('/', StringComparison.Ordinal);
-            if (value is null || slash <= 0 || slash == key.Length - 1)
+            // The reference splits on "/" and uses the first two parts ("ns/b/c" serves ns/b);
+            // a key without a "/" would stop it, and is skipped here with a warning.
+            var parts = key.Split('/');
+            if (parts.Length != 2)
             {
-                // The reference needs "namespace/name" too; other keys can never match a pod.
+                skipped.Add(key);
+            }
+
+            if (value is null || parts.Length < 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
                 continue;
             }
 
             var expiration = value.TokenExpiration is null or 0
                 ? defaultExpiration
                 : Math.Max(value.TokenExpiration.Value, WellKnown.MinTokenExpiration);
-            result[(key[..slash], key[(slash + 1)..])] = new ConfigMapEntry(
+            result[(parts[0], parts[1])] = new ConfigMapEntry(
                 value.RoleArn ?? "",
                 string.IsNullOrEmpty(value.Audience) ? options.TokenAudience : value.Audience,
                 value.UseRegionalSts ?? options.StsRegionalEndpoint,
                 expiration);
         }
 
-        entries = new ConfigMapEntries(result.ToFrozenDictionary());
+        entries = new ConfigMapEntries(result.ToFrozenDictionary(), skipped);
         return true;
     }
 }

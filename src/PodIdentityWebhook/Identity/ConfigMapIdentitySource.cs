@@ -41,8 +41,16 @@ internal sealed partial class ConfigMapIdentitySource(WebhookOptions options, IL
         Volatile.Write(ref _entries, entries);
         Interlocked.Increment(ref _version);
         LogUpdated(logger, WellKnown.ConfigMapName, entries.Count);
+        foreach (var key in entries.SkippedKeys.Take(20))
+        {
+            LogMalformedKey(logger, WellKnown.ConfigMapName, key);
+        }
         return true;
     }
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Warning,
+        Message = "ConfigMap {ConfigMap} key \"{Key}\" is not namespace/serviceaccount: with more than one \"/\" its first two parts are used, without one it is skipped")]
+    private static partial void LogMalformedKey(ILogger logger, string configMap, string key);
 
     [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "ConfigMap {ConfigMap} now holds {Count} identities")]
     private static partial void LogUpdated(ILogger logger, string configMap, int count);

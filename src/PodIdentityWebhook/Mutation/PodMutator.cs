@@ -116,7 +116,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
     /// <summary>Mirrors Go's filepath.Join(mountPath, tokenPath), then the Windows form when needed.</summary>
     internal static string TokenFilePath(string mountPath, string tokenPath, bool isWindows)
     {
-        var path = mountPath.Length == 0 ? tokenPath : mountPath.TrimEnd('/') + "/" + tokenPath.TrimStart('/');
+        var path = GoPath.Join(mountPath, tokenPath);
         return isWindows ? "C:" + path.Replace('/', '\\') : path;
     }
 

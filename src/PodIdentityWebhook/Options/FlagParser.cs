@@ -139,8 +139,21 @@ internal static class FlagParser
     {
         Positionals = positionals,
         Extras = state.Extras,
-        Warnings = state.IgnoredFlags.Count == 0
-            ? []
-            : [$"ignoring klog logging flags kept for compatibility with the reference; they have no effect here: {string.Join(", ", state.IgnoredFlags.Select(f => "--" + f))}"],
+        Warnings = [.. Warnings(state)],
     };
+
+    private static IEnumerable<string> Warnings(FlagParseState state)
+    {
+        if (state.IgnoredFlags.Count > 0)
+        {
+            yield return $"ignoring klog logging flags kept for compatibility with the reference; they have no effect here: {string.Join(", ", state.IgnoredFlags.Select(f => "--" + f))}";
+        }
+
+        // The reference injects whatever it is given; so does this webhook, with a word.
+        var uri = state.Options.ContainerCredentialsFullUri;
+        if (!(Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps)))
+        {
+            yield return $"--container-credentials-full-uri \"{uri}\" is not an absolute http or https URI; AWS SDKs will not reach the credentials endpoint with it, but it is injected as given";
+        }
+    }
 }

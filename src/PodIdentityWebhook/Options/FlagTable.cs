@@ -12,7 +12,7 @@ internal static class FlagTable
     public const string BoolProblem = "must be a boolean (true or false)";
 
     private const string PortProblem = "must be an integer between 0 and 65535";
-    private const string DurationProblem = "must be a non-negative Go duration such as 100ms, 30s or 1m30s";
+    private const string DurationProblem = "must be a Go duration such as 100ms, 30s or 1m30s";
     private const string SizeProblem = "must be a positive number of bytes, optionally with a Ki, Mi or Gi suffix (for example 4Mi)";
     private const string TlsVersionProblem = "must be one of 1.0, 1.1, 1.2, 1.3, VersionTLS10, VersionTLS11, VersionTLS12, VersionTLS13";
 
@@ -28,7 +28,7 @@ internal static class FlagTable
         Text("kube-api", "(out-of-cluster) The URL of the API server; overrides the kubeconfig's server", o => o.KubeApi, (o, v) => o with { KubeApi = v }),
         Text("tls-cert", "TLS certificate file path (PEM)", o => o.TlsCert, (o, v) => o with { TlsCert = v }),
         Text("tls-key", "TLS key file path (PEM)", o => o.TlsKey, (o, v) => o with { TlsKey = v }),
-        List("tls-cipher-suites", "Comma-separated IANA names of the TLS 1.2 cipher suites to allow (TLS 1.3 suites stay on); empty uses the platform defaults", o => o.TlsCipherSuites, (o, v) => v.Count == 0 ? o : o with { TlsCipherSuites = [.. o.TlsCipherSuites, .. v] }),
+        List("tls-cipher-suites", "Comma-separated IANA names of the TLS 1.2 cipher suites to allow (TLS 1.3 suites stay on); empty uses the platform defaults", o => o.TlsCipherSuites, (o, v) => o with { TlsCipherSuites = v }),
         Text("tls-min-version", "Minimum TLS version: 1.0, 1.1, 1.2, 1.3 (or VersionTLS10..VersionTLS13)", o => o.TlsMinVersion, (o, v) => o with { TlsMinVersion = v }, NormalizeTlsVersion, TlsVersionProblem),
         Switch("self-signed-cert", "Serve an in-memory self-signed certificate (local runs only)", o => o.SelfSignedCert, (o, v) => o with { SelfSignedCert = v }),
 
@@ -37,7 +37,7 @@ internal static class FlagTable
         Text("service-name", "(in-cluster) The service name fronting this webhook", o => o.ServiceName, (o, v) => o with { ServiceName = v }),
         Text("tls-secret", "(in-cluster) The secret name for storing the TLS serving cert", o => o.TlsSecret, (o, v) => o with { TlsSecret = v }),
 
-        Text("annotation-prefix", "The ServiceAccount annotation prefix to look for", o => o.AnnotationPrefix, (o, v) => o with { AnnotationPrefix = v }, NonEmpty, "must not be empty"),
+        Text("annotation-prefix", "The ServiceAccount annotation prefix to look for", o => o.AnnotationPrefix, (o, v) => o with { AnnotationPrefix = v }),
         Text("token-audience", "The default audience for tokens; overridable by annotation", o => o.TokenAudience, (o, v) => o with { TokenAudience = v }),
         Text("token-mount-path", "The path to mount tokens", o => o.TokenMountPath, (o, v) => o with { TokenMountPath = v }),
         Int64("token-expiration", "The token expiration in seconds; values below 600 are raised to 600", o => o.TokenExpiration, (o, v) => o with { TokenExpiration = v }),
@@ -51,7 +51,7 @@ internal static class FlagTable
         Text("container-credentials-token-mount-path", "The path to mount container credentials tokens", o => o.ContainerCredentialsTokenMountPath, (o, v) => o with { ContainerCredentialsTokenMountPath = v }),
         Text("container-credentials-token-volume-name", "The name of the container credentials token volume", o => o.ContainerCredentialsTokenVolumeName, (o, v) => o with { ContainerCredentialsTokenVolumeName = v }),
         Text("container-credentials-token-path", "The file name of the container credentials token in its volume", o => o.ContainerCredentialsTokenPath, (o, v) => o with { ContainerCredentialsTokenPath = v }),
-        Text("container-credentials-full-uri", "The container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI)", o => o.ContainerCredentialsFullUri, (o, v) => o with { ContainerCredentialsFullUri = v }, HttpUri, "must be an absolute http or https URI"),
+        Text("container-credentials-full-uri", "The container credentials endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI); any value is injected as given", o => o.ContainerCredentialsFullUri, (o, v) => o with { ContainerCredentialsFullUri = v }),
 
         Switch("enable-debugging-handlers", "Serve /debug/alpha/cache and /debug/alpha/cache/clear on the metrics port", o => o.EnableDebuggingHandlers, (o, v) => o with { EnableDebuggingHandlers = v }),
         Duration("service-account-lookup-grace-period", "How long to wait for an unknown ServiceAccount to reach the cache before not mutating; 0 disables waiting", o => o.ServiceAccountLookupGracePeriod, (o, v) => o with { ServiceAccountLookupGracePeriod = v }),
@@ -60,7 +60,7 @@ internal static class FlagTable
         Size("max-review-bytes", "Largest AdmissionReview body accepted, in bytes (suffixes Ki, Mi, Gi); larger is answered 413", o => o.MaxReviewBytes, (o, v) => o with { MaxReviewBytes = v }),
         Size("review-memory-budget", "Memory all reviews in flight may hold together, in bytes (suffixes Ki, Mi, Gi); reviews that do not fit wait 1s, then get 503", o => o.ReviewMemoryBudget, (o, v) => o with { ReviewMemoryBudget = v }),
 
-        Value("v", FlagValueKind.Int, Format(Defaults.Verbosity), "Log verbosity level", ParseVerbosity, "must be an integer 0 or greater", Option<int>((o, v) => o with { Verbosity = v })),
+        Value("v", FlagValueKind.Int, Format(Defaults.Verbosity), "Log verbosity level", ParseVerbosity, "must be an integer", Option<int>((o, v) => o with { Verbosity = v })),
         Value("version", FlagValueKind.Bool, "false", "Display the version and exit", ParseBool, BoolProblem, (s, v) => s.VersionRequested = v),
         Value("help", FlagValueKind.Bool, "false", "Show this help and exit", ParseBool, BoolProblem, (s, v) => s.HelpRequested = v) with { Shorthand = "h" },
 
@@ -78,6 +78,8 @@ internal static class FlagTable
         Ignored("add_dir_header", FlagValueKind.Bool),
         Ignored("one_output", FlagValueKind.Bool),
         Ignored("log-flush-frequency", FlagValueKind.String),
+        Ignored("legacy_stderr_threshold_behavior", FlagValueKind.Bool),
+        Ignored("alsologtostderrthreshold", FlagValueKind.String),
     ];
 
     private static FlagDefinition Text(
@@ -105,11 +107,12 @@ internal static class FlagTable
         string name, string help, Func<WebhookOptions, TimeSpan> get, Func<WebhookOptions, TimeSpan, WebhookOptions> set) =>
         Value(name, FlagValueKind.Duration, GoDuration.Format(get(Defaults)), help, ParseDuration, DurationProblem, Option(set));
 
-    // pflag's StringSlice appends on every repetition; an empty value adds nothing.
+    // The reference reads the list as one comma-separated string flag: a repeated flag keeps
+    // the last value.
     private static FlagDefinition List(
         string name, string help, Func<WebhookOptions, IReadOnlyList<string>> get,
-        Func<WebhookOptions, IReadOnlyList<string>, WebhookOptions> append) =>
-        Value(name, FlagValueKind.StringList, string.Join(',', get(Defaults)), help, SplitList, "", Option(append));
+        Func<WebhookOptions, IReadOnlyList<string>, WebhookOptions> set) =>
+        Value(name, FlagValueKind.StringList, string.Join(',', get(Defaults)), help, SplitList, "", Option(set));
 
     private static FlagDefinition Ignored(string name, FlagValueKind kind)
     {
@@ -146,9 +149,9 @@ internal static class FlagTable
     private static (bool, int) ParsePort(string text) =>
         GoStrconv.TryParseInt(text, out var port) && port is >= 0 and <= 65535 ? (true, (int)port) : (false, 0);
 
-    // klog parses -v as a base-10 int32 level.
+    // klog parses -v as a base-10 int32 level; a negative level logs what level 0 does.
     private static (bool, int) ParseVerbosity(string text) =>
-        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var level) && level >= 0 ? (true, level) : (false, 0);
+        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var level) ? (true, Math.Max(level, 0)) : (false, 0);
 
     // Kubernetes quantity suffixes, which operators already write for memory limits.
     private static (bool, long) ParseSize(string text)
@@ -165,8 +168,9 @@ internal static class FlagTable
             : (false, 0);
     }
 
+    // time.ParseDuration takes negative values; a negative period disables what it times, as zero does.
     private static (bool, TimeSpan) ParseDuration(string text) =>
-        GoDuration.TryParse(text, out var duration) && duration >= TimeSpan.Zero ? (true, duration) : (false, TimeSpan.Zero);
+        GoDuration.TryParse(text, out var duration) ? (true, duration) : (false, TimeSpan.Zero);
 
     private static (bool, IReadOnlyList<string>) SplitList(string text) =>
         (true, text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
@@ -177,13 +181,11 @@ internal static class FlagTable
         "1.1" or "VersionTLS11" => (true, "1.1"),
         "1.2" or "VersionTLS12" => (true, "1.2"),
         "1.3" or "VersionTLS13" => (true, "1.3"),
+
+        // The reference treats an empty value as unset: the default floor.
+        "" => (true, Defaults.TlsMinVersion),
         _ => (false, ""),
     };
-
-    private static (bool, string) NonEmpty(string text) => (text.Length > 0, text);
-
-    private static (bool, string) HttpUri(string text) =>
-        (Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps), text);
 
     private static string Format(long value) => value.ToString(CultureInfo.InvariantCulture);
 

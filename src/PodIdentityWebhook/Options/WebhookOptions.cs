@@ -26,8 +26,8 @@ internal sealed record WebhookOptions
 
     public bool InCluster { get; init; }
     public string Namespace { get; init; } = "eks";
-    public string ServiceName { get; init; } = "iam-for-pods";
-    public string TlsSecret { get; init; } = "iam-for-pods";
+    public string ServiceName { get; init; } = "pod-identity-webhook";
+    public string TlsSecret { get; init; } = "pod-identity-webhook";
 
     public string AnnotationPrefix { get; init; } = WellKnown.DefaultAnnotationPrefix;
     public string TokenAudience { get; init; } = WellKnown.DefaultTokenAudience;

@@ -90,6 +90,17 @@ public class ConfigMapEntriesTests
 
         Assert.Equal(1, entries.Count);
         Assert.NotNull(entries.Find("ns", "ok"));
+        Assert.Equal(["sa"], entries.SkippedKeys);
+    }
+
+    [Fact]
+    public void Key_with_more_than_one_slash_serves_its_first_two_parts_like_the_reference_and_is_reported()
+    {
+        var entries = Parse($$$"""{"ns/b/c": {"RoleARN": "{{{Arn}}}"}}""");
+
+        Assert.Equal(Arn, entries.Find("ns", "b")?.RoleArn);
+        Assert.Null(entries.Find("ns", "b/c"));
+        Assert.Equal(["ns/b/c"], entries.SkippedKeys);
     }
 
     [Theory]

@@ -19,6 +19,12 @@ public class PodMutatorTokenFilePathTests
         { "/custom/dir/", "token", false, "/custom/dir/token" },
         { "/custom/dir/", "token", true, @"C:\custom\dir\token" },
         { "/custom/dir", "/token", false, "/custom/dir/token" },
+        { "/a/b/../c", "token", false, "/a/c/token" },
+        { "//a//./b/", "./token", false, "/a/b/token" },
+        { "/../a", "token", false, "/a/token" },
+        { "", "token", false, "token" },
+        { "relative/../dir", "token", false, "dir/token" },
+        { "/a/b/../c", "token", true, @"C:\a\c\token" },
     };
 
     [Theory]

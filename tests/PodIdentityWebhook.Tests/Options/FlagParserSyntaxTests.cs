@@ -99,8 +99,12 @@ public class FlagParserSyntaxTests
             Flags.Ok("--tls-cipher-suites= TLS_AES_128_GCM_SHA256 ,TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,").TlsCipherSuites);
 
     [Fact]
-    public void Repeated_cipher_suites_flag_appends_like_pflag() =>
-        Assert.Equal(["A", "B", "C"], Flags.Ok("--tls-cipher-suites=A", "--tls-cipher-suites", "B,C").TlsCipherSuites);
+    public void Repeated_cipher_suites_flag_keeps_the_last_value_like_the_reference() =>
+        Assert.Equal(["B", "C"], Flags.Ok("--tls-cipher-suites=A", "--tls-cipher-suites", "B,C").TlsCipherSuites);
+
+    [Fact]
+    public void Empty_cipher_suites_after_a_list_resets_to_the_platform_defaults() =>
+        Assert.Empty(Flags.Ok("--tls-cipher-suites=A", "--tls-cipher-suites=").TlsCipherSuites);
 
     [Theory]
     [InlineData("--help")]
