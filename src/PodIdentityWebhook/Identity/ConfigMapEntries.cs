@@ -30,8 +30,8 @@ internal sealed class ConfigMapEntries : IConfigMapSource
 
     public int Count => _entries.Count;
 
-    public ConfigMapEntry? Find(string @namespace, string name) =>
-        _entries.GetValueOrDefault((@namespace, name)) ?? _entries.GetValueOrDefault((WellKnown.AnyNamespace, name));
+    public ConfigMapEntry? Find(string @namespace, string name, bool orAnyNamespace = true) =>
+        _entries.GetValueOrDefault((@namespace, name)) ?? (orAnyNamespace ? _entries.GetValueOrDefault((WellKnown.AnyNamespace, name)) : null);
 
     public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => _entries;
 

@@ -21,7 +21,7 @@ internal sealed partial class ConfigMapIdentitySource(WebhookOptions options, IL
 
     public int Count => Volatile.Read(ref _entries).Count;
 
-    public ConfigMapEntry? Find(string @namespace, string name) => Volatile.Read(ref _entries).Find(@namespace, name);
+    public ConfigMapEntry? Find(string @namespace, string name, bool orAnyNamespace = true) => Volatile.Read(ref _entries).Find(@namespace, name, orAnyNamespace);
 
     public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => Volatile.Read(ref _entries).All();
 

@@ -35,7 +35,7 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
 
     public int Count => _source.Count;
 
-    public ConfigMapEntry? Find(string @namespace, string name) => _source.Find(@namespace, name);
+    public ConfigMapEntry? Find(string @namespace, string name, bool orAnyNamespace = true) => _source.Find(@namespace, name, orAnyNamespace);
 
     public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => _source.All();
 

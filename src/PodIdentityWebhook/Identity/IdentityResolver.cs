@@ -53,8 +53,9 @@ internal sealed class IdentityResolver(
             {
                 (regionalSts, expiration) = (account.UseRegionalSts, account.TokenExpiration);
             }
-            else if (configMap.Find(@namespace, serviceAccount) is { } entry)
+            else if (configMap.Find(@namespace, serviceAccount, orAnyNamespace: false) is { } entry)
             {
+                // The reference looks up only ns/sa here, never the */sa wildcard.
                 (regionalSts, expiration) = (entry.UseRegionalSts, entry.TokenExpiration);
             }
             else

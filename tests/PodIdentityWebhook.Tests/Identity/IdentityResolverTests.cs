@@ -63,14 +63,24 @@ public class IdentityResolverTests
     }
 
     [Fact]
-    public void Container_credentials_for_an_unknown_ServiceAccount_take_the_ConfigMap_entry()
+    public void Container_credentials_for_an_unknown_ServiceAccount_take_the_exact_ConfigMap_entry()
+    {
+        var result = Resolve(new Accounts(),
+            ConfigMap("""{"ns/sa": {"RoleARN": "", "UseRegionalSTS": true, "TokenExpiration": 900}}"""),
+            PodIdentityAssociation());
+
+        Assert.Equal(new PodIdentity(IdentityMode.ContainerCredentials, null, "pods-aud", true, 900, "container-credentials file"), result.Identity);
+        Assert.False(result.ServiceAccountFound);
+    }
+
+    [Fact]
+    public void Container_credentials_for_an_unknown_ServiceAccount_ignore_a_wildcard_entry_like_the_reference()
     {
         var result = Resolve(new Accounts(),
             ConfigMap("""{"*/sa": {"RoleARN": "", "UseRegionalSTS": true, "TokenExpiration": 900}}"""),
             PodIdentityAssociation());
 
-        Assert.Equal(new PodIdentity(IdentityMode.ContainerCredentials, null, "pods-aud", true, 900, "container-credentials file"), result.Identity);
-        Assert.False(result.ServiceAccountFound);
+        Assert.Equal(new PodIdentity(IdentityMode.ContainerCredentials, null, "pods-aud", false, 86400, "container-credentials file"), result.Identity);
     }
 
     [Fact]
