@@ -11,7 +11,15 @@ internal static class AccountInfo
         var client = new InstanceIdentityClient(http, InstanceIdentityClient.EndpointFromEnvironment());
         try
         {
-            return await client.GetAccountInfoAsync(cancellationToken);
+            var info = await client.GetAccountInfoAsync(cancellationToken);
+            if (!info.IsComplete)
+            {
+                await Console.Error.WriteLineAsync(
+                    "pod-identity-webhook: warning: --compose-role-arn: the instance identity document lacks its accountId or region; "
+                    + $"role names are composed as arn:{info.Partition}:iam::{info.AccountId}:role/NAME");
+            }
+
+            return info;
         }
         catch (IdentitySourceException ex)
         {

@@ -109,12 +109,9 @@ internal sealed class InstanceIdentityClient
             throw Failure("the document is not JSON: " + ex.Message, ex);
         }
 
-        if (string.IsNullOrEmpty(accountId) || string.IsNullOrEmpty(region))
-        {
-            throw Failure("the document has no accountId or region", null);
-        }
-
-        return AwsAccountInfo.FromRegion(accountId, region);
+        // The reference goes on with whatever the document holds; so does this webhook, and
+        // the caller warns (AwsAccountInfo.IsComplete).
+        return AwsAccountInfo.FromRegion(accountId ?? "", region ?? "");
     }
 
     private static string? StringProperty(JsonElement element, string name) =>

@@ -51,7 +51,9 @@ internal sealed partial class ServiceAccountParser
 
         if (annotations is not null && annotations.Count > 0)
         {
-            if (annotations.TryGetValue(_roleArnKey, out var arn) && arn.Length > 0)
+            // With --compose-role-arn the reference composes even an empty annotation (the
+            // result, ending in ":role/", is kept with the malformed-ARN warning).
+            if (annotations.TryGetValue(_roleArnKey, out var arn) && (arn.Length > 0 || _composedArnPrefix is not null))
             {
                 roleArn = ComposeRoleArn(@namespace, name, arn);
                 _metrics?.IdentitySeen();

@@ -163,6 +163,19 @@ public class ServiceAccountParserTests
     }
 
     [Fact]
+    public void Compose_turns_an_empty_annotation_into_the_account_role_prefix_with_a_warning_like_the_reference()
+    {
+        var account = AwsAccountInfo.FromRegion("111122223333", "us-east-1");
+
+        Assert.Equal("arn:aws:iam::111122223333:role/", Parse(new() { ["eks.amazonaws.com/role-arn"] = "" }, account: account).RoleArn);
+        Assert.True(_logger.Has(LogLevel.Warning, "does not look like"));
+    }
+
+    [Fact]
+    public void Without_compose_an_empty_annotation_means_no_role() =>
+        Assert.Null(Parse(new() { ["eks.amazonaws.com/role-arn"] = "" }).RoleArn);
+
+    [Fact]
     public void Without_compose_a_role_name_stays_as_written()
     {
         Assert.Equal("app", Parse(new() { ["eks.amazonaws.com/role-arn"] = "app" }).RoleArn);
