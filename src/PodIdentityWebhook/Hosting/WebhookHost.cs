@@ -55,6 +55,11 @@ internal static class WebhookHost
 
         app.UseMetricsPort();
         app.MapAdmission();
+        if (options.EnableDebuggingHandlers)
+        {
+            app.MapDebugAdmission();
+        }
+
         app.MapProbes();
         return app;
     }

@@ -4,9 +4,10 @@ using PodIdentityWebhook.Identity;
 namespace PodIdentityWebhook.Metrics;
 
 /// <summary>
-/// <c>/debug/alpha/cache</c> and <c>/debug/alpha/cache/clear</c> (--enable-debugging-handlers):
-/// what each identity source holds, as JSON, and a way to drop it and read it again. The dump
-/// holds what the cache keeps (names, role ARNs, audiences, flags), never a token.
+/// <c>/debug/alpha/cache</c> (the reference's shape), <c>/debug/alpha/cache/details</c> and
+/// <c>/debug/alpha/cache/clear</c> (--enable-debugging-handlers): what each identity source
+/// holds, as JSON, and a way to drop it and read it again. The dumps hold what the cache keeps
+/// (names, role ARNs, audiences, flags), never a token.
 /// </summary>
 internal sealed class CacheDebug(
     IServiceAccountSource serviceAccounts,
@@ -32,6 +33,33 @@ internal sealed class CacheDebug(
         }
 
         buffer.WriteByte((byte)'\n');
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The reference's <c>/debug/alpha/cache</c>: every cached ServiceAccount by
+    /// <c>namespace/name</c> with <c>RoleARN</c>, <c>Audience</c>, <c>UseRegionalSTS</c> and
+    /// <c>TokenExpiration</c>, so scripts written against it keep working.
+    /// </summary>
+    public byte[] DumpLikeReference()
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            foreach (var account in serviceAccounts.All().OrderBy(a => a.Namespace, StringComparer.Ordinal).ThenBy(a => a.Name, StringComparer.Ordinal))
+            {
+                json.WriteStartObject(account.Namespace + "/" + account.Name);
+                json.WriteString("RoleARN", account.RoleArn ?? "");
+                json.WriteString("Audience", account.Audience);
+                json.WriteBoolean("UseRegionalSTS", account.UseRegionalSts);
+                json.WriteNumber("TokenExpiration", account.TokenExpiration);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+        }
+
         return buffer.ToArray();
     }
 

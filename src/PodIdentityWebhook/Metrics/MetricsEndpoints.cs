@@ -36,9 +36,15 @@ internal static class MetricsEndpoints
             return IsRead(request.Method) ? ScrapeAsync(context, collector) : MethodNotAllowedAsync(context, "GET, HEAD");
         }
 
+        // Any method, as the reference's handler.
         if (debug is not null && path == WellKnown.DebugCachePath)
         {
-            return IsRead(request.Method) ? DumpAsync(context, debug) : MethodNotAllowedAsync(context, "GET, HEAD");
+            return JsonAsync(context, debug.DumpLikeReference());
+        }
+
+        if (debug is not null && path == WellKnown.DebugCacheDetailsPath)
+        {
+            return IsRead(request.Method) ? JsonAsync(context, debug.Dump()) : MethodNotAllowedAsync(context, "GET, HEAD");
         }
 
         // GET too, as the reference's handler answers any method.
@@ -60,9 +66,8 @@ internal static class MetricsEndpoints
         return context.Response.WriteAsync(PrometheusText.Write(collector.Collect()), context.RequestAborted);
     }
 
-    private static Task DumpAsync(HttpContext context, CacheDebug debug)
+    private static Task JsonAsync(HttpContext context, byte[] json)
     {
-        var json = debug.Dump();
         context.Response.ContentType = "application/json";
         context.Response.ContentLength = json.Length;
         return context.Response.Body.WriteAsync(json, context.RequestAborted).AsTask();

@@ -177,4 +177,13 @@ internal static class WellKnown
     public const string MetricsPath = "/metrics";
     public const string DebugCachePath = "/debug/alpha/cache";
     public const string DebugCacheClearPath = "/debug/alpha/cache/clear";
+
+    /// <summary>Ours: what every identity source holds, with sync state (the reference's path has its shape).</summary>
+    public const string DebugCacheDetailsPath = "/debug/alpha/cache/details";
+
+    /// <summary>Webhook port, --enable-debugging-handlers: refuses every review (tests failurePolicy).</summary>
+    public const string DebugDenyPath = "/debug/alpha/deny";
+
+    /// <summary>Webhook port, --enable-debugging-handlers: answers HTTP 500 (tests failurePolicy).</summary>
+    public const string DebugServerErrorPath = "/debug/alpha/500";
 }
