@@ -158,14 +158,12 @@ internal static class AdmissionEndpoints
     private static void Count(WebhookMetrics metrics, AdmissionOutcome outcome, TimeSpan elapsed)
     {
         metrics.Admission(elapsed);
-        if (outcome.Decision?.Identity is not { } identity)
-        {
-            return;
-        }
 
-        metrics.IdentitySeen();
-        if (outcome.Decision.Mutation is { HasPatch: true })
+        // As the reference: every pod resolved to an identity counts, patched or not (a
+        // reinvocation that changes nothing included).
+        if (outcome.Decision?.Identity is { } identity)
         {
+            metrics.IdentitySeen();
             metrics.PodMutated(identity.Mode);
         }
     }

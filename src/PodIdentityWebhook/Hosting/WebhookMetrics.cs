@@ -17,10 +17,10 @@ internal sealed class WebhookMetrics : IDisposable
     /// <summary>Pods admitted unmutated because their ServiceAccount could not be found.</summary>
     public const string MissingServiceAccountCount = "pod_identity_webhook_missing_sa_count";
 
-    /// <summary>Mutated pods, by <c>method</c> (<see cref="IdentityModeNames"/>).</summary>
+    /// <summary>Pods resolved to an identity, patched or not, by <c>method</c> (<see cref="IdentityModeNames"/>), as the reference counts.</summary>
     public const string PodCount = "pod_identity_webhook_pod_count";
 
-    /// <summary>1 once an annotated ServiceAccount or any identity has been seen.</summary>
+    /// <summary>1 once any ServiceAccount is cached or a pod resolves to an identity, as the reference.</summary>
     public const string Used = "pod_identity_webhook_used";
 
     /// <summary>NotAfter of the certificate the webhook port serves now, in Unix seconds; follows reloads.</summary>
@@ -55,9 +55,9 @@ internal sealed class WebhookMetrics : IDisposable
         Meter = new Meter(MeterName);
         _missingServiceAccounts = Meter.CreateCounter<long>(
             MissingServiceAccountCount, description: "Pods admitted without mutation because their ServiceAccount was not found");
-        _pods = Meter.CreateCounter<long>(PodCount, description: "Pods mutated by the webhook, by credential method");
+        _pods = Meter.CreateCounter<long>(PodCount, description: "Pods resolved to an identity by the webhook, by credential method");
         Meter.CreateObservableGauge(
-            Used, () => Volatile.Read(ref _used), description: "1 once the webhook has seen an annotated ServiceAccount or an identity for a pod");
+            Used, () => Volatile.Read(ref _used), description: "1 once the webhook has cached a ServiceAccount or resolved an identity for a pod");
         if (servingCertificate is not null)
         {
             Meter.CreateObservableGauge(

@@ -44,6 +44,9 @@ internal sealed partial class ServiceAccountParser
         IReadOnlyDictionary<string, string>? annotations)
     {
         string? roleArn = null;
+
+        // As the reference: "used" turns 1 once any ServiceAccount is cached, annotated or not.
+        _metrics?.IdentitySeen();
         // The flag strings are reused, not copied: 100k ServiceAccounts share one audience.
         var audience = _options.TokenAudience;
         var regionalSts = _options.StsRegionalEndpoint;
@@ -56,7 +59,6 @@ internal sealed partial class ServiceAccountParser
             if (annotations.TryGetValue(_roleArnKey, out var arn) && (arn.Length > 0 || _composedArnPrefix is not null))
             {
                 roleArn = ComposeRoleArn(@namespace, name, arn);
-                _metrics?.IdentitySeen();
             }
 
             if (annotations.TryGetValue(_audienceKey, out var audienceValue))

@@ -5,9 +5,10 @@ using PodIdentityWebhook.Mutation;
 namespace PodIdentityWebhook.Metrics;
 
 /// <summary>
-/// <c>http_request_count</c> and <c>http_request_latencies</c> for the webhook port, as the
-/// reference's InstrumentRoute. Labels come from fixed sets (known verbs and paths, else
-/// <c>other</c>) so a client sending odd requests cannot grow the series without bound.
+/// <c>http_request_count</c> and <c>http_request_latencies</c> for <c>/mutate</c> only, as the
+/// reference's InstrumentRoute wraps only that handler (probes and stray paths are not
+/// counted). Verbs come from a fixed set (else <c>other</c>) so a client sending odd requests
+/// cannot grow the series without bound.
 /// </summary>
 internal static class RequestMetrics
 {
@@ -15,6 +16,12 @@ internal static class RequestMetrics
 
     public static async Task InvokeAsync(HttpContext context, RequestDelegate next, WebhookMetrics metrics)
     {
+        if (context.Request.Path.Value != WellKnown.MutatePath)
+        {
+            await next(context);
+            return;
+        }
+
         var started = Stopwatch.GetTimestamp();
         var statusCode = StatusCodes.Status500InternalServerError;
         try
@@ -27,7 +34,7 @@ internal static class RequestMetrics
             // A request the client abandoned (reset, stalled and dropped) got no answer to count.
             if (!context.RequestAborted.IsCancellationRequested)
             {
-                metrics.Request(Verb(context.Request.Method), PathLabel(context.Request.Path.Value), statusCode, Stopwatch.GetElapsedTime(started));
+                metrics.Request(Verb(context.Request.Method), WellKnown.MutatePath, statusCode, Stopwatch.GetElapsedTime(started));
             }
         }
     }
@@ -41,12 +48,4 @@ internal static class RequestMetrics
         : HttpMethods.IsPatch(method) ? HttpMethods.Patch
         : HttpMethods.IsOptions(method) ? HttpMethods.Options
         : Other;
-
-    private static string PathLabel(string? path) => path switch
-    {
-        WellKnown.MutatePath => WellKnown.MutatePath,
-        WellKnown.HealthPath => WellKnown.HealthPath,
-        WellKnown.ReadyPath => WellKnown.ReadyPath,
-        _ => Other,
-    };
 }

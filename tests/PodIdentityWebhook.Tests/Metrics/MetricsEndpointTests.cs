@@ -41,7 +41,7 @@ public sealed class MetricsEndpointTests
         Assert.Equal(1, Delta(WebhookMetrics.MissingServiceAccountCount));
         Assert.Equal(7, Delta(WebhookMetrics.RequestCount, ("verb", "POST"), ("path", "/mutate"), ("code", "200")));
         Assert.Equal(1, Delta(WebhookMetrics.RequestCount, ("verb", "POST"), ("path", "/mutate"), ("code", "400")));
-        Assert.Equal(1, Delta(WebhookMetrics.RequestCount, ("verb", "GET"), ("path", "/healthz"), ("code", "200")));
+        Assert.Null(after.Find(WebhookMetrics.RequestCount, ("verb", "GET"), ("path", "/healthz"), ("code", "200")));
         Assert.Equal(8, Delta(WebhookMetrics.RequestLatencies + "_count", ("verb", "POST"), ("path", "/mutate")));
         Assert.Equal(8, Delta(WebhookMetrics.AdmissionDuration + "_count"));
         Assert.True(Delta(WebhookMetrics.AdmissionDuration + "_sum") > 0);
@@ -49,6 +49,34 @@ public sealed class MetricsEndpointTests
         Assert.Equal("histogram", after.Families[WebhookMetrics.RequestLatencies].Type);
         Assert.Equal("counter", after.Families[WebhookMetrics.RequestCount].Type);
         Assert.Equal("gauge", after.Families[WebhookMetrics.Used].Type);
+    }
+
+    [Fact]
+    public async Task Pod_count_counts_a_reinvocation_that_changes_nothing_as_the_reference_does()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var pod = Reviews.Pod("s3-reader");
+        var first = await server.Client.MutateAsync(Reviews.For(pod).ToJsonString());
+        var mutated = JsonPatch.Apply(pod, Reviews.Patch(first.Response));
+        var before = await ScrapeAsync(server);
+
+        Reviews.AssertAllowedUnchanged(await server.Client.MutateAsync(Reviews.For(mutated).ToJsonString()));
+        var after = await ScrapeAsync(server);
+
+        Assert.Equal(1, after.Value(WebhookMetrics.PodCount, ("method", Irsa)) - before.Value(WebhookMetrics.PodCount, ("method", Irsa)));
+    }
+
+    [Fact]
+    public async Task Probes_and_stray_paths_are_not_counted_as_requests()
+    {
+        await using var server = await WebhookServer.StartAsync();
+
+        await server.Client.GetAsync("/healthz");
+        await server.Client.ProbeAsync("/readyz");
+        await server.Client.GetAsync("/nothing-here");
+        var metrics = await ScrapeAsync(server);
+
+        Assert.DoesNotContain(metrics.Families.GetValueOrDefault(WebhookMetrics.RequestCount)?.Samples ?? [], s => s.Labels["path"] != "/mutate");
     }
 
     [Fact]
@@ -75,16 +103,16 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Used_is_0_until_a_pod_gets_an_identity_when_no_ServiceAccount_is_annotated()
+    public async Task Used_is_1_as_soon_as_any_ServiceAccount_is_cached_annotated_or_not_as_the_reference()
     {
         using var directory = new TempDirectory();
-        var accounts = directory.Write("accounts.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: pod-identity\n  namespace: default\n");
-        await using var server = await WebhookServer.StartAsync(options => options with { ServiceAccountsFile = accounts });
+        var none = directory.Write("none.yaml", "apiVersion: v1\nkind: List\nitems: []\n");
+        var plain = directory.Write("plain.yaml", "apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: plain\n  namespace: default\n");
+        await using var empty = await WebhookServer.StartAsync(options => options with { ServiceAccountsFile = none });
+        await using var unannotated = await WebhookServer.StartAsync(options => options with { ServiceAccountsFile = plain });
 
-        Assert.Equal(0, (await ScrapeAsync(server)).Value(WebhookMetrics.Used));
-        await server.Client.MutateAsync(Review("pod-identity"));
-
-        Assert.Equal(1, (await ScrapeAsync(server)).Value(WebhookMetrics.Used));
+        Assert.Equal(0, (await ScrapeAsync(empty)).Value(WebhookMetrics.Used));
+        Assert.Equal(1, (await ScrapeAsync(unannotated)).Value(WebhookMetrics.Used));
     }
 
     [Fact]
