@@ -27,7 +27,6 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
     {
         _lease = lease;
         _limit = limit;
-        _buffer = [];
         _buffer = Allocate((int)Math.Min(initialCapacity, limit));
     }
 
@@ -64,6 +63,13 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         Return(buffer);
     }
 
+    /// <summary>
+    /// What the buffer grows to when <paramref name="needed"/> bytes must fit: double, or what
+    /// is needed, never past the limit. A caller that pays for memory ahead (the review body
+    /// reader, which may wait for room) asks this first.
+    /// </summary>
+    public long GrownCapacity(long needed) => needed <= _buffer.Length ? _buffer.Length : Math.Min(Math.Max(needed, _buffer.Length * 2L), _limit);
+
     private void Ensure(int sizeHint)
     {
         var needed = (long)_written + Math.Max(sizeHint, 1);
@@ -77,8 +83,7 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
             throw new BufferLimitException(_limit);
         }
 
-        var size = (int)Math.Min(Math.Max(needed, _buffer.Length * 2L), _limit);
-        var larger = Allocate(size);
+        var larger = Allocate((int)GrownCapacity(needed));
         _buffer.AsSpan(0, _written).CopyTo(larger);
         Return(_buffer);
         _buffer = larger;

@@ -40,7 +40,7 @@ internal static class ReviewBodyReader
         var body = new PooledBufferWriter(initial, lease: null, limit: limit);
         try
         {
-            var (status, error) = await CopyAsync(request.BodyReader, body, lease, limit, maxBytes, time, aborted);
+            var (status, error) = await CopyAsync(request.BodyReader, body, lease, maxBytes, time, aborted);
             if (status == ReviewBodyStatus.Read)
             {
                 return new ReviewBody(status, body, null);
@@ -57,7 +57,7 @@ internal static class ReviewBodyReader
     }
 
     private static async Task<(ReviewBodyStatus Status, string? Error)> CopyAsync(
-        System.IO.Pipelines.PipeReader reader, PooledBufferWriter body, ReviewMemoryBudget.Lease lease, long limit, long maxBytes,
+        System.IO.Pipelines.PipeReader reader, PooledBufferWriter body, ReviewMemoryBudget.Lease lease, long maxBytes,
         TimeProvider time, CancellationToken aborted)
     {
         // The timer is made only when a read has to wait: an ordinary review has usually
@@ -96,8 +96,7 @@ internal static class ReviewBodyReader
 
                 if (needed > body.Capacity)
                 {
-                    var grown = Math.Min(Math.Max(needed, body.Capacity * 2L), Math.Max(limit, needed));
-                    if (!await lease.TryGrowAsync(grown, WellKnown.ReviewMemoryWait, aborted))
+                    if (!await lease.TryGrowAsync(body.GrownCapacity(needed), WellKnown.ReviewMemoryWait, aborted))
                     {
                         reader.AdvanceTo(buffer.End);
                         return (ReviewBodyStatus.NoMemory, null);

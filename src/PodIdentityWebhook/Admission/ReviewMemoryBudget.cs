@@ -177,13 +177,6 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
             }
         }
 
-        /// <summary>
-        /// Sets the lease to what the review holds now, without waiting: shrinking gives bytes
-        /// back; growing records memory already in use (an answer just written), so later
-        /// leases see it.
-        /// </summary>
-        public void Set(long size) => budget.Force(this, size);
-
         /// <summary>Takes <paramref name="bytes"/> more at once, without waiting; false when they do not fit.</summary>
         public bool TryAdd(long bytes) => budget.TryTake(this, Bytes + bytes);
 

@@ -9,7 +9,7 @@ namespace PodIdentityWebhook.Hosting;
 /// </summary>
 internal static class LoggingSetup
 {
-    public static ILoggingBuilder AddWebhookLogging(this ILoggingBuilder logging, WebhookOptions options)
+    public static ILoggingBuilder AddWebhookLogging(this ILoggingBuilder logging, WebhookOptions options, HostStartup startup)
     {
         logging.ClearProviders();
         if (Console.IsOutputRedirected)
@@ -36,9 +36,8 @@ internal static class LoggingSetup
         logging.AddFilter("Microsoft.AspNetCore", options.Verbosity >= 6 ? LogLevel.Debug : LogLevel.Warning);
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
 
-        // The host logs a failed start with the whole stack; Program reports it in one line
-        // (a port in use names the flag), and any other failure still reaches stderr unhandled.
-        logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", options.Verbosity >= 6 ? LogLevel.Debug : LogLevel.None);
+        // Held back only while the host starts (see HostStartup); -v=6 shows them always.
+        logging.AddFilter(HostStartup.HostCategory, _ => startup.IsStarted || options.Verbosity >= 6);
         return logging;
     }
 }

@@ -23,7 +23,9 @@ internal static class WebhookHost
         var account = options.ComposeRoleArn ? await AccountInfo.ReadAsync(cancellationToken) : null;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.Logging.AddWebhookLogging(options);
+        var startup = new HostStartup();
+        builder.Logging.AddWebhookLogging(options, startup);
+        builder.Services.AddSingleton(startup);
         builder.Services.AddSingleton(certificate);
         builder.Services.AddAdmission(options);
         builder.Services.AddIdentitySources(options, account);
@@ -70,6 +72,7 @@ internal static class WebhookHost
         try
         {
             await app.StartAsync();
+            app.Services.GetRequiredService<HostStartup>().Started();
         }
         catch (Exception ex) when (ListenerBindFailure.Describe(ex, options) is { } failure)
         {
