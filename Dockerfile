@@ -1,28 +1,30 @@
 # syntax=docker/dockerfile:1
-# PodIdentityWebhook image: the output of scripts/publish.sh (the same publish the E2E suite
-# runs) on the chiseled ASP.NET Core runtime: no shell, no package manager, a numeric non-root
-# user, nothing written to the root filesystem.
+# PodIdentityWebhook image: the Native AOT binary of scripts/publish.sh (the same publish the
+# E2E suite runs) on the chiseled runtime-deps base: no .NET runtime, no shell, no package
+# manager, a numeric non-root user, nothing written to the root filesystem.
 #
 #   docker buildx build --platform linux/amd64,linux/arm64 -t pod-identity-webhook .
 
 ARG DOTNET_VERSION=10.0
 
-# The SDK runs on the build machine's platform and cross-publishes for the target's.
-FROM --platform=$BUILDPLATFORM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
-ARG TARGETARCH
+# Native AOT compiles for the platform it runs on, so the build stage runs on the target's
+# platform (emulated by buildx for the other architecture) with clang and zlib for the link.
+FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends clang zlib1g-dev >/dev/null \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 
 # Restore first, from the project files alone, so source edits reuse this layer.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY src/PodIdentityWebhook/PodIdentityWebhook.csproj src/PodIdentityWebhook/
-RUN rid="linux-$([ "$TARGETARCH" = amd64 ] && echo x64 || echo "$TARGETARCH")" \
- && dotnet restore src/PodIdentityWebhook/PodIdentityWebhook.csproj -r "$rid" -p:PublishReadyToRun=true
+RUN dotnet restore src/PodIdentityWebhook/PodIdentityWebhook.csproj -r "linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')"
 
 COPY scripts/publish.sh scripts/
 COPY src/ src/
-RUN scripts/publish.sh /app "linux-$([ "$TARGETARCH" = amd64 ] && echo x64 || echo "$TARGETARCH")"
+RUN scripts/publish.sh /app
 
-FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION}-noble-chiseled AS runtime
+FROM mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}-noble-chiseled AS runtime
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="pod-identity-webhook" \
@@ -43,5 +45,5 @@ COPY --from=build --chown=0:0 /app ./
 # The chiseled image's app user, by number so runAsNonRoot can verify it.
 USER 1654:1654
 EXPOSE 8443 9999
-ENTRYPOINT ["dotnet", "/app/PodIdentityWebhook.dll"]
+ENTRYPOINT ["/app/PodIdentityWebhook"]
 CMD ["--port=8443", "--tls-cert=/etc/webhook/certs/tls.crt", "--tls-key=/etc/webhook/certs/tls.key"]

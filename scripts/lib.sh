@@ -15,7 +15,13 @@ publish_webhook() {
   scripts/publish.sh "$work/publish" >&2
   dotnet build benchmarks/PodIdentityWebhook.Load -c Release -nologo -v quiet >&2
   load_tool="benchmarks/PodIdentityWebhook.Load/bin/Release/net10.0/PodIdentityWebhook.Load.dll"
-  export E2E_WEBHOOK_DLL="$work/publish/PodIdentityWebhook.dll"
+  export E2E_WEBHOOK_BINARY="$work/publish/PodIdentityWebhook"
+}
+
+# webhook_command PUBLISH_DIR: the command that runs a publish: the Native AOT binary, or
+# dotnet and the assembly for a revision published before the switch to Native AOT.
+webhook_command() {
+  if [[ -x "$1/PodIdentityWebhook" ]]; then echo "$1/PodIdentityWebhook"; else echo "dotnet $1/PodIdentityWebhook.dll"; fi
 }
 
 wait_ready() {
@@ -31,7 +37,7 @@ wait_ready() {
 # start_local_webhook PORT [flags...]: sets webhook_pid
 start_local_webhook() {
   local port="$1"; shift
-  dotnet "$work/publish/PodIdentityWebhook.dll" --port "$port" --metrics-port "$((port + 1))" \
+  $(webhook_command "$work/publish") --port "$port" --metrics-port "$((port + 1))" \
     --bind-address 127.0.0.1 --self-signed-cert --service-accounts-file examples/service-accounts.yaml \
     --aws-default-region us-west-2 "$@" >"$work/webhook.log" 2>&1 &
   webhook_pid=$!

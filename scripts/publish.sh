@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The one way the webhook is published: ReadyToRun, framework-dependent (the image's base
-# brings ASP.NET Core), for one Linux runtime. scripts/test.sh runs the E2E suite on this
-# output, and the Dockerfile ships it.
+# The one way the webhook is published: Native AOT, one self-contained binary with no .NET
+# runtime beside it (the image's base is runtime-deps), for one Linux runtime. scripts/test.sh
+# runs the E2E suite on this output, the measurement scripts measure it, and the Dockerfile
+# ships it. Any trim or AOT warning fails the publish (TreatWarningsAsErrors reaches ILC).
+# Needs clang and zlib1g-dev (apt-get install clang zlib1g-dev).
 #
 # Usage: scripts/publish.sh OUTPUT_DIR [RID]   # RID defaults to this machine's: linux-x64, linux-arm64
 set -euo pipefail
@@ -14,7 +16,14 @@ case "${2:-$(uname -m)}" in
   *) echo "publish.sh: unsupported runtime ${2:-$(uname -m)}" >&2; exit 1 ;;
 esac
 
+if ! command -v clang >/dev/null; then
+  echo "publish.sh: Native AOT needs clang and zlib1g-dev (apt-get install clang zlib1g-dev)" >&2
+  exit 1
+fi
+
 dotnet publish src/PodIdentityWebhook/PodIdentityWebhook.csproj -nologo -v quiet \
-  -c Release -r "$rid" --self-contained false \
-  -p:PublishReadyToRun=true -p:DebugType=none -p:PublishDocumentationFile=false \
+  -c Release -r "$rid" -p:PublishAot=true -p:DebugType=none -p:PublishDocumentationFile=false \
   -o "$out"
+# Only the binary ships: the web SDK's static-asset manifest is empty for this service.
+rm -f "$out"/*.staticwebassets.endpoints.json "$out"/*.xml "$out"/*.dbg
+test -x "$out/PodIdentityWebhook"

@@ -19,10 +19,11 @@ fi
 
 dotnet build PodIdentityWebhook.sln -c "$configuration" -nologo -v quiet
 
-# The E2E suite runs the published webhook: the build the image ships (scripts/publish.sh).
+# The E2E suite runs the published webhook: the Native AOT binary the image ships
+# (scripts/publish.sh).
 publish="$results/publish"
 scripts/publish.sh "$publish"
-export E2E_WEBHOOK_DLL="$publish/PodIdentityWebhook.dll"
+export E2E_WEBHOOK_BINARY="$publish/PodIdentityWebhook"
 
 expected_suites=(PodIdentityWebhook.Tests PodIdentityWebhook.E2E)
 for suite in "${expected_suites[@]}"; do

@@ -6,16 +6,16 @@ using PodIdentityWebhook.E2E.ControlPlane;
 namespace PodIdentityWebhook.E2E.Webhook;
 
 /// <summary>
-/// The webhook as a real process (<c>dotnet PodIdentityWebhook.dll</c>) with real flags and a
-/// real TLS certificate from a CA of its own, whose PEM goes into the caBundle. The build is
-/// the published one named by <c>E2E_WEBHOOK_DLL</c> (scripts/test.sh publishes it), else the
-/// build output next to the tests. It listens on <c>E2E_WEBHOOK_HOST</c> (default 127.0.0.1):
+/// The webhook as a real process with real flags and a real TLS certificate from a CA of its
+/// own, whose PEM goes into the caBundle. The build is the published Native AOT binary named by
+/// <c>E2E_WEBHOOK_BINARY</c> (scripts/test.sh publishes it), else the JIT build output next to
+/// the tests, run as <c>dotnet PodIdentityWebhook.dll</c>. It listens on <c>E2E_WEBHOOK_HOST</c> (default 127.0.0.1):
 /// an address the API server can reach.
 /// </summary>
 internal sealed class RunningWebhook : IAsyncDisposable
 {
-    /// <summary>Path of the published PodIdentityWebhook.dll to run.</summary>
-    public const string ProductVariable = "E2E_WEBHOOK_DLL";
+    /// <summary>Path of the published PodIdentityWebhook binary to run (a .dll runs under dotnet).</summary>
+    public const string ProductVariable = "E2E_WEBHOOK_BINARY";
 
     /// <summary>The IP address the webhook listens on and the API server calls.</summary>
     public const string HostVariable = "E2E_WEBHOOK_HOST";
@@ -36,11 +36,15 @@ internal sealed class RunningWebhook : IAsyncDisposable
 
     public string CaPem { get; }
 
-    /// <summary>The product assembly the scenarios run.</summary>
+    /// <summary>The product binary or assembly the scenarios run.</summary>
     public static string Product =>
         Environment.GetEnvironmentVariable(ProductVariable) is { Length: > 0 } published
             ? Path.GetFullPath(published)
             : Path.Combine(AppContext.BaseDirectory, "PodIdentityWebhook.dll");
+
+    /// <summary>How to run <paramref name="product"/>: a native binary itself, an assembly under dotnet.</summary>
+    public static (string Program, string[] Prefix) Command(string product) =>
+        product.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", [product]) : (product, []);
 
     public static Task<RunningWebhook> StartAsync(string kubeconfig, params string[] flags) =>
         StartWithAsync(null, ["--kubeconfig", kubeconfig, .. flags]);
@@ -62,12 +66,13 @@ internal sealed class RunningWebhook : IAsyncDisposable
         var port = ControlPlaneFixture.FreePort();
         if (!File.Exists(Product))
         {
-            throw new InvalidOperationException($"{Product} does not exist; {ProductVariable} must name a published PodIdentityWebhook.dll");
+            throw new InvalidOperationException($"{Product} does not exist; {ProductVariable} must name the published PodIdentityWebhook binary");
         }
 
-        var process = ManagedProcess.Start("dotnet",
+        var (program, prefix) = Command(Product);
+        var process = ManagedProcess.Start(program,
         [
-            Product,
+            .. prefix,
             "--bind-address", host.ToString(),
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--metrics-port", ControlPlaneFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
