@@ -93,6 +93,14 @@ internal static class AdmissionEndpoints
         {
             return;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The review was readable (AdmissionReviewHandler checks that first), so this is
+            // the webhook's own fault: say so, never "bad request".
+            AdmissionLog.Failed(log, ex);
+            await PlainAsync(response, StatusCodes.Status500InternalServerError, "the webhook failed on this review; its log has the error (event 107)");
+            return;
+        }
 
         // Only the answer is held from here on, for as long as the client takes to read it.
         lease.Remove(parse);

@@ -125,4 +125,7 @@ internal static partial class AdmissionLog
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Debug, Message = "The client did not take the answer within {TimeoutSeconds} s; connection dropped")]
     public static partial void AnswerNotRead(ILogger logger, double timeoutSeconds);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Error, Message = "The webhook failed on a review it could read; answered 500")]
+    public static partial void Failed(ILogger logger, Exception exception);
 }

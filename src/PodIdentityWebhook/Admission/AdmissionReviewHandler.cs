@@ -10,7 +10,7 @@ namespace PodIdentityWebhook.Admission;
 /// the pod's identity, runs the pure mutation core and writes the answer. No HTTP here, so
 /// the same code serves the endpoint, the tests and the benchmarks.
 /// </summary>
-internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMutator mutator)
+internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutator mutator)
 {
     /// <summary>Deepest JSON nesting accepted; deeper bodies are answered 400.</summary>
     public const int MaxDepth = 256;
@@ -25,21 +25,6 @@ internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMuta
         ReadOnlySequence<byte> body, PooledBufferWriter output, CancellationToken cancellationToken,
         ReviewMemoryBudget.Lease? lease = null)
     {
-        try
-        {
-            return await HandleCoreAsync(body, output, lease, cancellationToken);
-        }
-        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
-        {
-            // Invalid UTF-8 inside a string surfaces only when the string is decoded.
-            output.Clear();
-            return AdmissionOutcome.BadRequest($"the review cannot be read: {ex.Message}");
-        }
-    }
-
-    private async ValueTask<AdmissionOutcome> HandleCoreAsync(
-        ReadOnlySequence<byte> body, PooledBufferWriter output, ReviewMemoryBudget.Lease? lease, CancellationToken cancellationToken)
-    {
         JsonDocument document;
         try
         {
@@ -52,43 +37,56 @@ internal sealed class AdmissionReviewHandler(IIdentityResolver resolver, PodMuta
 
         using (document)
         {
-            if (!ReviewEnvelope.TryRead(document.RootElement, out var envelope, out var envelopeError))
+            // Past this check no string of the review fails to read, so whatever resolving or
+            // mutating throws is the webhook's fault and reaches the endpoint as one.
+            if (ReviewText.Problem(body, ParseOptions) is { } problem)
             {
-                return AdmissionOutcome.BadRequest(envelopeError);
+                return AdmissionOutcome.BadRequest($"the review cannot be read: {problem}");
             }
 
-            if (!PodRequest.TryRead(envelope.Request, out var pod, out var podError))
-            {
-                AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: podError);
-                return new AdmissionOutcome(200, podError, null);
-            }
-
-            var resolution = await resolver.ResolveAsync(pod.Namespace, pod.ServiceAccount, cancellationToken);
-            if (resolution.Identity is not { } identity)
-            {
-                AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: null);
-                return new AdmissionOutcome(200, null, pod.Decide(null, null, resolution.Reason));
-            }
-
-            using var patch = new PooledBufferWriter(2048, lease, WellKnown.MaxPatchBytes);
-            MutationResult mutation;
-            try
-            {
-                mutation = mutator.Mutate(pod.Object, identity, patch);
-            }
-            catch (Exception ex) when (ex is PodShapeException or BufferLimitException)
-            {
-                var refusal = ex is BufferLimitException
-                    ? $"the pod cannot be mutated: its patch would exceed {WellKnown.MaxPatchBytes} bytes ({ContainerCount(pod.Object)} containers); no pod a cluster can run needs that many"
-                    : $"the pod cannot be mutated: {ex.Message}";
-                AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: refusal);
-                return new AdmissionOutcome(200, refusal, pod.Decide(identity, null, refusal));
-            }
-
-            AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch.WrittenSpan, refusal: null);
-            var reason = mutation.HasPatch ? null : "the pod already has everything";
-            return new AdmissionOutcome(200, null, pod.Decide(identity, mutation, reason));
+            return await HandleAsync(document, output, lease, cancellationToken);
         }
+    }
+
+    private async ValueTask<AdmissionOutcome> HandleAsync(
+        JsonDocument document, PooledBufferWriter output, ReviewMemoryBudget.Lease? lease, CancellationToken cancellationToken)
+    {
+        if (!ReviewEnvelope.TryRead(document.RootElement, out var envelope, out var envelopeError))
+        {
+            return AdmissionOutcome.BadRequest(envelopeError);
+        }
+
+        if (!PodRequest.TryRead(envelope.Request, out var pod, out var podError))
+        {
+            AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: podError);
+            return new AdmissionOutcome(200, podError, null);
+        }
+
+        var resolution = await resolver.ResolveAsync(pod.Namespace, pod.ServiceAccount, cancellationToken);
+        if (resolution.Identity is not { } identity)
+        {
+            AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: null);
+            return new AdmissionOutcome(200, null, pod.Decide(null, null, resolution.Reason));
+        }
+
+        using var patch = new PooledBufferWriter(2048, lease, WellKnown.MaxPatchBytes);
+        MutationResult mutation;
+        try
+        {
+            mutation = mutator.Mutate(pod.Object, identity, patch);
+        }
+        catch (Exception ex) when (ex is PodShapeException or BufferLimitException)
+        {
+            var refusal = ex is BufferLimitException
+                ? $"the pod cannot be mutated: its patch would exceed {WellKnown.MaxPatchBytes} bytes ({ContainerCount(pod.Object)} containers); no pod a cluster can run needs that many"
+                : $"the pod cannot be mutated: {ex.Message}";
+            AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: refusal);
+            return new AdmissionOutcome(200, refusal, pod.Decide(identity, null, refusal));
+        }
+
+        AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch.WrittenSpan, refusal: null);
+        var reason = mutation.HasPatch ? null : "the pod already has everything";
+        return new AdmissionOutcome(200, null, pod.Decide(identity, mutation, reason));
     }
 
     private static int ContainerCount(JsonElement pod)

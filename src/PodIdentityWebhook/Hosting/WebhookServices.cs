@@ -35,7 +35,7 @@ internal static class WebhookServices
             services.AddSingleton<IContainerCredentialsSource>(ContainerCredentialsIdentities.Empty);
         }
 
-        services.AddSingleton<IIdentityResolver, IdentityResolver>();
+        services.AddSingleton<IdentityResolver>();
         return services;
     }
 

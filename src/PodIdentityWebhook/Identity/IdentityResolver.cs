@@ -19,7 +19,7 @@ internal sealed class IdentityResolver(
     IConfigMapSource configMap,
     IContainerCredentialsSource containerCredentials,
     ServiceAccountLookup? lookup = null,
-    WebhookMetrics? metrics = null) : IIdentityResolver
+    WebhookMetrics? metrics = null)
 {
     private const string ContainerCredentialsSource = "container-credentials file";
 

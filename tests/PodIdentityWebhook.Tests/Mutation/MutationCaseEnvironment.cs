@@ -14,7 +14,7 @@ namespace PodIdentityWebhook.Tests.Mutation;
 /// through <see cref="ContainerCredentialsIdentities"/>, and the real <see cref="IdentityResolver"/>.
 /// The only place the harness touches those APIs.
 /// </summary>
-internal sealed record MutationCaseEnvironment(WebhookOptions Options, IIdentityResolver Resolver)
+internal sealed record MutationCaseEnvironment(WebhookOptions Options, IdentityResolver Resolver)
 {
     public static MutationCaseEnvironment Create(MutationCase testCase)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Tests.Support;
 
 namespace PodIdentityWebhook.Tests.Mutation;
 

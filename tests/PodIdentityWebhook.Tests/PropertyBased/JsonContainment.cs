@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PodIdentityWebhook.Tests.Properties;
+namespace PodIdentityWebhook.Tests.PropertyBased;
 
 /// <summary>
 /// Whether one JSON document survives inside another: every member of every original object

@@ -3,15 +3,16 @@ using System.Text.Json;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Tests.Support;
 
-namespace PodIdentityWebhook.Tests.Properties;
+namespace PodIdentityWebhook.Tests.PropertyBased;
 
 /// <summary>
 /// One generated input of the mutation core: a pod, an identity and the flags that matter,
 /// plus what the generator knows the answer must respect (which containers are skipped).
 /// <see cref="ToString"/> is what FsCheck prints for a counterexample, so it shows it all.
 /// </summary>
-internal sealed class MutationCase(string podJson, PodIdentity identity, string awsDefaultRegion, IReadOnlyList<string> skippedContainers)
+internal sealed class GeneratedCase(string podJson, PodIdentity identity, string awsDefaultRegion, IReadOnlyList<string> skippedContainers)
 {
     public string PodJson { get; } = podJson;
 
@@ -26,7 +27,7 @@ internal sealed class MutationCase(string podJson, PodIdentity identity, string 
     public (MutationResult Result, byte[] Patch) Mutate(string? podJson = null)
     {
         var mutator = new PodMutator(
-            MutationSettings.From(new WebhookOptions { AwsDefaultRegion = AwsDefaultRegion }), FixedRandomSource.Instance);
+            MutationSettings.From(new WebhookOptions { AwsDefaultRegion = AwsDefaultRegion }), FixedRandomSource.LowerBound);
         using var pod = JsonDocument.Parse(podJson ?? PodJson);
         var patch = new ArrayBufferWriter<byte>();
         var result = mutator.Mutate(pod.RootElement, Identity, patch);

@@ -4,7 +4,7 @@ using FsCheck.Fluent;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Mutation;
 
-namespace PodIdentityWebhook.Tests.Properties;
+namespace PodIdentityWebhook.Tests.PropertyBased;
 
 /// <summary>
 /// Pods the mutation core must cope with: native sidecars, env lists that are absent, empty
@@ -40,11 +40,11 @@ internal static class PodGenerators
         "config",
     ];
 
-    public static Arbitrary<MutationCase> Cases { get; } =
+    public static Arbitrary<GeneratedCase> Cases { get; } =
         (from identity in Identity
          from region in Gen.Elements("", "us-east-1", "cn-north-1")
          from pod in Pod
-         select new MutationCase(pod.Json, identity, region, pod.Skipped)).ToArbitrary();
+         select new GeneratedCase(pod.Json, identity, region, pod.Skipped)).ToArbitrary();
 
     private static Gen<PodIdentity> Identity =>
         from containerCredentials in Bool

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace PodIdentityWebhook.Tests.Properties;
+namespace PodIdentityWebhook.Tests.PropertyBased;
 
 /// <summary>The checker behind the "nothing is lost" property has to be right itself.</summary>
 public sealed class JsonContainmentTests

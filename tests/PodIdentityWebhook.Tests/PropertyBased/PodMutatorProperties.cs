@@ -4,7 +4,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PodIdentityWebhook.Admission;
 
-namespace PodIdentityWebhook.Tests.Properties;
+namespace PodIdentityWebhook.Tests.PropertyBased;
 
 /// <summary>
 /// Properties of the mutation core over generated pods (<see cref="PodGenerators"/>). A
@@ -91,13 +91,13 @@ public sealed class PodMutatorProperties
         });
     }
 
-    private static JsonNode Patched(MutationCase c)
+    private static JsonNode Patched(GeneratedCase c)
     {
         var (_, patch) = c.Mutate();
         var pod = JsonNode.Parse(c.PodJson)!;
         return patch.Length == 0 ? pod : JsonPatchApplier.Apply(pod, patch);
     }
 
-    private static void Check(Action<MutationCase> property) =>
+    private static void Check(Action<GeneratedCase> property) =>
         Prop.ForAll(PodGenerators.Cases, property).Check(Config);
 }
