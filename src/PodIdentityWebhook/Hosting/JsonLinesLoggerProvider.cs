@@ -26,6 +26,7 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
     private readonly Channel<byte[]> _lines = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Stream _output;
     private readonly Task _writer;
+    private readonly EventHandler _flushOnExit;
     private int _pending;
     private long _dropped;
     private int _disposed;
@@ -34,7 +35,11 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
     {
         _output = output;
         _writer = Task.Run(WriteAsync);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Dispose();
+
+        // Lines still queued when the process exits without disposing the host are written;
+        // Dispose unhooks it, so a provider the host disposed is not kept alive by the process.
+        _flushOnExit = (_, _) => Dispose();
+        AppDomain.CurrentDomain.ProcessExit += _flushOnExit;
     }
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
@@ -46,6 +51,7 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
             return;
         }
 
+        AppDomain.CurrentDomain.ProcessExit -= _flushOnExit;
         _lines.Writer.TryComplete();
         _writer.Wait(TimeSpan.FromSeconds(2));
     }

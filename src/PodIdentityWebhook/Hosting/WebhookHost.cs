@@ -8,13 +8,7 @@ namespace PodIdentityWebhook.Hosting;
 /// <summary>Builds the webhook application from validated options.</summary>
 internal static class WebhookHost
 {
-    /// <summary>
-    /// After SIGTERM the webhook keeps serving this long with /readyz at 503, so the API server
-    /// stops sending it reviews before its listener closes; in-flight reviews then complete.
-    /// </summary>
-    public static readonly TimeSpan ShutdownDrain = TimeSpan.FromSeconds(2);
-
-    /// <summary>The most the server waits for in-flight requests after the drain: exit stays within 10 s.</summary>
+    /// <summary>The most the server waits for in-flight requests after the drain.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(6);
 
     public static async Task<WebApplication> BuildAsync(WebhookOptions options, CancellationToken cancellationToken)
@@ -34,7 +28,9 @@ internal static class WebhookHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<MemoryReturner>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, BoundedBlockPool.Factory>();
-        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
+        builder.Services.AddHostedService<ShutdownDrain>();
+        // The timeout covers the drain and the in-flight reviews after it.
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout + TimeSpan.FromTicks(Math.Max(0, options.ShutdownDrain.Ticks)));
         builder.WebHost.ConfigureWebhookKestrel(options, certificate);
 
         var app = builder.Build();
@@ -47,13 +43,6 @@ internal static class WebhookHost
             await app.DisposeAsync();
             throw new StartupException(ex.Message);
         }
-
-        var readiness = app.Services.GetRequiredService<Readiness>();
-        app.Lifetime.ApplicationStopping.Register(() =>
-        {
-            readiness.ShuttingDown();
-            Thread.Sleep(ShutdownDrain);
-        });
 
         app.UseMetricsPort();
         app.MapAdmission();

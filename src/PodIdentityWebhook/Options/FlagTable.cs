@@ -58,6 +58,7 @@ internal static class FlagTable
         Duration("resync-period", "The period to resync the ServiceAccount informer cache", o => o.ResyncPeriod, (o, v) => o with { ResyncPeriod = v }),
         Text("service-accounts-file", "Read ServiceAccounts from this YAML or JSON file instead of the API", o => o.ServiceAccountsFile, (o, v) => o with { ServiceAccountsFile = v }),
         Size("max-review-bytes", "Largest AdmissionReview body accepted, in bytes (suffixes Ki, Mi, Gi); larger is answered 413", o => o.MaxReviewBytes, (o, v) => o with { MaxReviewBytes = v }),
+        Duration("shutdown-drain", "After SIGTERM, keep serving this long with /readyz at 503 before the listener closes; 0 closes at once", o => o.ShutdownDrain, (o, v) => o with { ShutdownDrain = v }),
         Size("review-memory-budget", "Memory all reviews in flight may hold together, in bytes (suffixes Ki, Mi, Gi); reviews that do not fit wait 1s, then get 503", o => o.ReviewMemoryBudget, (o, v) => o with { ReviewMemoryBudget = v }),
 
         Value("v", FlagValueKind.Int, Format(Defaults.Verbosity), "Log verbosity level", ParseVerbosity, "must be an integer", Option<int>((o, v) => o with { Verbosity = v })),

@@ -58,6 +58,12 @@ internal sealed record WebhookOptions
     /// <summary>[beyond] --review-memory-budget: bytes all reviews in flight may hold together.</summary>
     public long ReviewMemoryBudget { get; init; } = WellKnown.DefaultReviewMemoryBudget;
 
+    /// <summary>
+    /// [beyond] --shutdown-drain: after SIGTERM the webhook keeps serving this long with /readyz
+    /// at 503, so the API server stops sending it reviews before its listener closes.
+    /// </summary>
+    public TimeSpan ShutdownDrain { get; init; } = TimeSpan.FromSeconds(2);
+
     /// <summary>klog-style verbosity from -v / --v.</summary>
     public int Verbosity { get; init; }
 }

@@ -79,4 +79,27 @@ public class JsonLinesLoggerProviderTests
             base.Write(buffer);
         }
     }
+
+    [Fact]
+    public void A_disposed_provider_is_not_kept_alive_by_the_process_exit_hook()
+    {
+        var provider = CreateAndDispose();
+
+        for (var i = 0; i < 5 && provider.IsAlive; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.False(provider.IsAlive, "a disposed provider is still referenced (the ProcessExit handler holds it)");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static WeakReference CreateAndDispose()
+    {
+        var provider = new JsonLinesLoggerProvider(new MemoryStream());
+        provider.CreateLogger("Test").LogInformation("one line");
+        provider.Dispose();
+        return new WeakReference(provider);
+    }
 }

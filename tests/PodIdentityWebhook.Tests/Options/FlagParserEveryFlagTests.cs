@@ -41,6 +41,7 @@ public class FlagParserEveryFlagTests
         ["service-accounts-file"] = ("sa.yaml", o => o.ServiceAccountsFile, "sa.yaml"),
         ["max-review-bytes"] = ("2Mi", o => o.MaxReviewBytes, 2L * 1024 * 1024),
         ["review-memory-budget"] = ("1073741824", o => o.ReviewMemoryBudget, 1024L * 1024 * 1024),
+        ["shutdown-drain"] = ("1500ms", o => o.ShutdownDrain, TimeSpan.FromMilliseconds(1500)),
         ["v"] = ("4", o => o.Verbosity, 4),
     };
 

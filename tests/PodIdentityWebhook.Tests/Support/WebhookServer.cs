@@ -43,6 +43,9 @@ internal sealed class WebhookServer : IAsyncDisposable
             MetricsPort = 0,
             ServiceAccountsFile = accounts,
             WatchContainerCredentialsConfig = associations,
+
+            // Nothing routes to a test server through a Service: stop at once.
+            ShutdownDrain = TimeSpan.Zero,
         };
         server._app = await WebhookHost.BuildAsync(configure?.Invoke(options) ?? options, CancellationToken.None);
         await server._app.StartAsync();
