@@ -94,6 +94,7 @@ internal sealed class ConfigMapEntries : IConfigMapSource
                 ? defaultExpiration
                 : Math.Max(value.TokenExpiration.Value, WellKnown.MinTokenExpiration);
             result[(parts[0], parts[1])] = new ConfigMapEntry(
+                parts[0],
                 value.RoleArn ?? "",
                 string.IsNullOrEmpty(value.Audience) ? options.TokenAudience : value.Audience,
                 value.UseRegionalSts ?? options.StsRegionalEndpoint,

@@ -77,12 +77,10 @@ internal sealed class IdentityResolver(
 
         if (configMap.Find(@namespace, serviceAccount) is { RoleArn.Length: > 0 } configEntry)
         {
-            // Find falls back to */sa; the same instance coming back for "*" tells which key matched.
-            var key = ReferenceEquals(configMap.Find(WellKnown.AnyNamespace, serviceAccount), configEntry)
-                ? WellKnown.AnyNamespace + "/" + serviceAccount
-                : @namespace + "/" + serviceAccount;
+            // Find falls back to */sa; the entry names the key it came from, read in the same
+            // lookup, so a ConfigMap replaced in between cannot mislabel it.
             var identity = new PodIdentity(IdentityMode.WebIdentity, configEntry.RoleArn, configEntry.Audience,
-                configEntry.UseRegionalSts, configEntry.TokenExpiration, "ConfigMap entry " + key);
+                configEntry.UseRegionalSts, configEntry.TokenExpiration, "ConfigMap entry " + configEntry.Namespace + "/" + serviceAccount);
             return new IdentityResolution(identity, null, found);
         }
 

@@ -20,7 +20,7 @@ public class ConfigMapEntriesTests
             {"ns/sa": {"RoleARN": "arn:aws:iam::111122223333:role/app", "Audience": "aud", "UseRegionalSTS": true, "TokenExpiration": 3600}}
             """);
 
-        Assert.Equal(new ConfigMapEntry(Arn, "aud", true, 3600), entries.Find("ns", "sa"));
+        Assert.Equal(new ConfigMapEntry("ns", Arn, "aud", true, 3600), entries.Find("ns", "sa"));
     }
 
     [Fact]
@@ -30,8 +30,8 @@ public class ConfigMapEntriesTests
 
         var entries = Parse("""{"ns/sa": {"RoleARN": "r"}, "ns/zero": {"RoleARN": "r", "Audience": "", "TokenExpiration": 0, "UseRegionalSTS": null}}""", options);
 
-        Assert.Equal(new ConfigMapEntry("r", "flag-aud", true, 4000), entries.Find("ns", "sa"));
-        Assert.Equal(new ConfigMapEntry("r", "flag-aud", true, 4000), entries.Find("ns", "zero"));
+        Assert.Equal(new ConfigMapEntry("ns", "r", "flag-aud", true, 4000), entries.Find("ns", "sa"));
+        Assert.Equal(new ConfigMapEntry("ns", "r", "flag-aud", true, 4000), entries.Find("ns", "zero"));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public class ConfigMapEntriesTests
     {
         var entries = Parse("""{"ns/sa": {"rolearn": "r", "AUDIENCE": "a", "useRegionalSts": true, "tokenexpiration": 700}}""");
 
-        Assert.Equal(new ConfigMapEntry("r", "a", true, 700), entries.Find("ns", "sa"));
+        Assert.Equal(new ConfigMapEntry("ns", "r", "a", true, 700), entries.Find("ns", "sa"));
     }
 
     [Fact]

@@ -111,6 +111,25 @@ public class IdentityResolverTests
         Assert.True(result.ServiceAccountFound);
     }
 
+    /// <summary>A ConfigMap replaced after every lookup: each call answers from a new table.</summary>
+    private sealed class ReloadingConfigMap(string json) : IConfigMapSource
+    {
+        public bool HasSynced => true;
+
+        public ConfigMapEntry? Find(string @namespace, string name, bool orAnyNamespace = true) =>
+            ConfigMap(json).Find(@namespace, name, orAnyNamespace);
+
+        public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => ConfigMap(json).All();
+    }
+
+    [Fact]
+    public void The_source_names_the_key_found_even_when_the_ConfigMap_is_replaced_meanwhile()
+    {
+        var result = Resolve(new Accounts(), new ReloadingConfigMap("""{"*/sa": {"RoleARN": "wild"}}"""));
+
+        Assert.Equal("ConfigMap entry */sa", result.Identity?.Source);
+    }
+
     [Fact]
     public void Unknown_ServiceAccount_uses_the_wildcard_ConfigMap_entry()
     {
