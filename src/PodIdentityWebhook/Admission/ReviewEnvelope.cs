@@ -11,7 +11,7 @@ internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, Js
         envelope = default;
         if (root.ValueKind != JsonValueKind.Object)
         {
-            error = $"an AdmissionReview must be a JSON object, not {Describe(root.ValueKind)}";
+            error = $"an AdmissionReview must be a JSON object, not {PodJson.Describe(root.ValueKind)}";
             return false;
         }
 
@@ -60,15 +60,4 @@ internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, Js
         error = "";
         return true;
     }
-
-    internal static string Describe(JsonValueKind kind) => kind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        JsonValueKind.Null => "null",
-        _ => "nothing",
-    };
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PodIdentityWebhook.Admission;
 
 namespace PodIdentityWebhook.Mutation;
 
@@ -52,7 +51,7 @@ internal static class PodJson
 
         return value.ValueKind == expected
             ? value
-            : throw new PodShapeException($"{where} must be {(expected == JsonValueKind.Array ? "an array" : "an object")}, not {ReviewEnvelope.Describe(value.ValueKind)}");
+            : throw new PodShapeException($"{where} must be {(expected == JsonValueKind.Array ? "an array" : "an object")}, not {Describe(value.ValueKind)}");
     }
 
     /// <summary>A container's list field; the path in the message is only built on failure.</summary>
@@ -63,7 +62,7 @@ internal static class PodJson
             return value.ValueKind == JsonValueKind.Array ? value : default;
         }
 
-        throw new PodShapeException($"spec.{field}[{index}].{name} must be an array, not {ReviewEnvelope.Describe(value.ValueKind)}");
+        throw new PodShapeException($"spec.{field}[{index}].{name} must be an array, not {Describe(value.ValueKind)}");
     }
 
     public static bool TryGetPath(JsonElement element, out JsonElement value, params ReadOnlySpan<string> path)
@@ -94,4 +93,16 @@ internal static class PodJson
         value = "";
         return false;
     }
+
+    /// <summary>A JSON value kind as a message names it ("an object", "a string", ...).</summary>
+    internal static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        JsonValueKind.Null => "null",
+        _ => "nothing",
+    };
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using FsCheck;
 using FsCheck.Fluent;
-using PodIdentityWebhook.Admission;
+using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Tests.PropertyBased;
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace PodIdentityWebhook.Admission;
+namespace PodIdentityWebhook.Mutation;
 
 /// <summary>
 /// Streams RFC 6902 <c>add</c> operations into a buffer. The array is opened lazily, so a

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace PodIdentityWebhook.Admission;
+namespace PodIdentityWebhook.Mutation;
 
 /// <summary>
 /// Applies RFC 6902 <c>add</c> operations to a document, as the API server does with the

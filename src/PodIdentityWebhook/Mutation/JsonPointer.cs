@@ -1,4 +1,4 @@
-namespace PodIdentityWebhook.Admission;
+namespace PodIdentityWebhook.Mutation;
 
 /// <summary>RFC 6901 JSON pointer helpers.</summary>
 internal static class JsonPointer
