@@ -1,3 +1,4 @@
+using PodIdentityWebhook;
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Options;
@@ -20,7 +21,7 @@ try
     await app.WaitForShutdownAsync();
     return 0;
 }
-catch (StartupException ex)
+catch (ConfigurationException ex)
 {
     await Console.Error.WriteLineAsync($"pod-identity-webhook: {ex.Message}");
     return 1;

@@ -59,7 +59,7 @@ internal static class ExplainCommand
                 : YamlJson.ToYaml(explanation.Pod));
             return 0;
         }
-        catch (Exception ex) when (ex is StartupException or ExplainInputException or IOException or YamlException
+        catch (Exception ex) when (ex is ConfigurationException or IOException or YamlException
                                        or JsonException or UnauthorizedAccessException or PodShapeException or InvalidOperationException or FormatException)
         {
             await error.WriteLineAsync($"pod-identity-webhook explain: {ex.Message}");

@@ -31,7 +31,7 @@ internal sealed record ExplainInputs(
         }
 
         var workload = documents.FirstOrDefault(d => PodTemplates.IsWorkload(Kind(d)))
-            ?? throw new ExplainInputException($"{podPath} holds no Pod or workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)");
+            ?? throw new ConfigurationException($"{podPath} holds no Pod or workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)");
         var pod = PodTemplates.ToPod(workload);
         var @namespace = PodTemplates.Text(pod["metadata"]?["namespace"], "metadata.namespace") is { Length: > 0 } ns ? ns : "default";
         var serviceAccount = PodTemplates.Text(pod["spec"]?["serviceAccountName"], "spec.serviceAccountName") is { Length: > 0 } sa
@@ -94,7 +94,7 @@ internal sealed record ExplainInputs(
             : document?.ToJsonString();
         return ConfigMapEntries.TryParse(config, options, out var entries, out var error)
             ? entries
-            : throw new ExplainInputException($"--config-map {path}: the config is not a valid identity table: {error}");
+            : throw new ConfigurationException($"--config-map {path}: the config is not a valid identity table: {error}");
     }
 
     private static IContainerCredentialsSource LoadContainerCredentials(WebhookOptions options)
@@ -107,7 +107,7 @@ internal sealed record ExplainInputs(
 
     private static byte[] ReadBytes(string path, string flag) => File.Exists(path)
         ? File.ReadAllBytes(path)
-        : throw new ExplainInputException($"{flag}: {path} does not exist");
+        : throw new ConfigurationException($"{flag}: {path} does not exist");
 
     private static string? Kind(JsonNode? document) =>
         document is JsonObject obj && obj["kind"] is JsonValue kind && kind.TryGetValue<string>(out var text) ? text : null;

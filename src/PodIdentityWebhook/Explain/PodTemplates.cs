@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Explain;
 
@@ -18,12 +19,12 @@ internal static class PodTemplates
             var pod = workload.DeepClone().AsObject();
             if (pod["metadata"] is not JsonObject)
             {
-                pod["metadata"] = pod["metadata"] is null ? new JsonObject() : throw new ExplainInputException("metadata must be a mapping");
+                pod["metadata"] = pod["metadata"] is null ? new JsonObject() : throw new ConfigurationException("metadata must be a mapping");
             }
 
             if (pod["spec"] is not JsonObject)
             {
-                throw new ExplainInputException("the Pod has no spec mapping");
+                throw new ConfigurationException("the Pod has no spec mapping");
             }
 
             return pod;
@@ -34,14 +35,14 @@ internal static class PodTemplates
             : workload["spec"]?["template"];
         if (template is not JsonObject)
         {
-            throw new ExplainInputException($"the {kind} has no pod template");
+            throw new ConfigurationException($"the {kind} has no pod template");
         }
 
         var metadata = template["metadata"] switch
         {
             null => [],
             JsonObject templateMetadata => templateMetadata.DeepClone().AsObject(),
-            _ => throw new ExplainInputException($"the {kind}'s pod template metadata must be a mapping"),
+            _ => throw new ConfigurationException($"the {kind}'s pod template metadata must be a mapping"),
         };
         var owner = workload["metadata"];
         if (metadata["namespace"] is null && owner?["namespace"] is { } ns)
@@ -69,6 +70,6 @@ internal static class PodTemplates
     {
         null => null,
         JsonValue value when value.GetValueKind() == System.Text.Json.JsonValueKind.String => value.GetValue<string>(),
-        _ => throw new ExplainInputException($"{where} must be a string"),
+        _ => throw new ConfigurationException($"{where} must be a string"),
     };
 }

@@ -1,4 +1,5 @@
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Hosting;
 
@@ -21,9 +22,9 @@ internal static class AccountInfo
 
             return info;
         }
-        catch (IdentitySourceException ex)
+        catch (ConfigurationException ex)
         {
-            throw new StartupException(ex.Message);
+            throw new ConfigurationException(ex.Message);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Hosting;
 
@@ -15,12 +16,12 @@ internal static class CertificateLoader
     {
         if (!File.Exists(certPath))
         {
-            throw new StartupException($"--tls-cert: certificate file {certPath} does not exist");
+            throw new ConfigurationException($"--tls-cert: certificate file {certPath} does not exist");
         }
 
         if (!File.Exists(keyPath))
         {
-            throw new StartupException($"--tls-key: key file {keyPath} does not exist");
+            throw new ConfigurationException($"--tls-key: key file {keyPath} does not exist");
         }
 
         string certPem;
@@ -32,7 +33,7 @@ internal static class CertificateLoader
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new StartupException($"--tls-cert/--tls-key: cannot read {certPath} or {keyPath}: {ex.Message}");
+            throw new ConfigurationException($"--tls-cert/--tls-key: cannot read {certPath} or {keyPath}: {ex.Message}");
         }
 
         try
@@ -41,7 +42,7 @@ internal static class CertificateLoader
             if (!leaf.HasPrivateKey)
             {
                 leaf.Dispose();
-                throw new StartupException($"--tls-key: {keyPath} holds no private key for {certPath}");
+                throw new ConfigurationException($"--tls-key: {keyPath} holds no private key for {certPath}");
             }
 
             // ImportFromPem reads the leaf again, without its key: the copy is dropped.
@@ -55,7 +56,7 @@ internal static class CertificateLoader
         catch (Exception ex) when (ex is CryptographicException or ArgumentException)
         {
             // CreateFromPem reports a key that does not match the certificate as an ArgumentException.
-            throw new StartupException(
+            throw new ConfigurationException(
                 $"--tls-cert/--tls-key: cannot load {certPath} with {keyPath} ({ex.Message}); both must be PEM and the key must match the certificate");
         }
     }

@@ -56,7 +56,7 @@ internal sealed partial class CertificateReloader(WebhookOptions options, Servin
             {
                 loaded = CertificateLoader.LoadPem(options.TlsCert, options.TlsKey);
             }
-            catch (StartupException ex)
+            catch (ConfigurationException ex)
             {
                 LogKeptCurrent(logger, ex.Message, certificate.Current.Thumbprint);
                 return;

@@ -67,6 +67,6 @@ internal static class KestrelSetup
 
         return IPAddress.TryParse(bindAddress, out var address)
             ? address
-            : throw new StartupException($"--bind-address: \"{bindAddress}\" is not an IP address");
+            : throw new ConfigurationException($"--bind-address: \"{bindAddress}\" is not an IP address");
     }
 }

@@ -11,12 +11,12 @@ namespace PodIdentityWebhook.Hosting;
 /// </summary>
 internal static partial class ListenerBindFailure
 {
-    public static StartupException? Describe(Exception exception, WebhookOptions options)
+    public static ConfigurationException? Describe(Exception exception, WebhookOptions options)
     {
         // Kestrel lets an address that is not on this machine through unwrapped.
         if (exception is SocketException { SocketErrorCode: SocketError.AddressNotAvailable })
         {
-            return new StartupException($"--bind-address: {options.BindAddress} is not an address of this machine");
+            return new ConfigurationException($"--bind-address: {options.BindAddress} is not an address of this machine");
         }
 
         if (exception is not IOException || !exception.Message.StartsWith("Failed to bind to address", StringComparison.Ordinal))
@@ -29,12 +29,12 @@ internal static partial class ListenerBindFailure
         var address = options.BindAddress.Length == 0 ? "every interface" : options.BindAddress;
         return exception.InnerException switch
         {
-            AddressInUseException => new StartupException($"{flag}: port {port} on {address} is already in use by another process"),
+            AddressInUseException => new ConfigurationException($"{flag}: port {port} on {address} is already in use by another process"),
             SocketException { SocketErrorCode: SocketError.AddressNotAvailable } =>
-                new StartupException($"--bind-address: {options.BindAddress} is not an address of this machine"),
+                new ConfigurationException($"--bind-address: {options.BindAddress} is not an address of this machine"),
             SocketException { SocketErrorCode: SocketError.AccessDenied } =>
-                new StartupException($"{flag}: binding port {port} is not permitted for this user (ports below 1024 need CAP_NET_BIND_SERVICE)"),
-            var inner => new StartupException($"{flag}: cannot listen on port {port} on {address}: {inner?.Message ?? exception.Message}"),
+                new ConfigurationException($"{flag}: binding port {port} is not permitted for this user (ports below 1024 need CAP_NET_BIND_SERVICE)"),
+            var inner => new ConfigurationException($"{flag}: cannot listen on port {port} on {address}: {inner?.Message ?? exception.Message}"),
         };
     }
 

@@ -63,7 +63,7 @@ internal sealed class ServingCertificate
         if (CertificatePolicy.Refusal(chain, DateTimeOffset.UtcNow) is { } refusal)
         {
             chain.Dispose();
-            throw new StartupException(options.SelfSignedCert
+            throw new ConfigurationException(options.SelfSignedCert
                 ? $"--self-signed-cert: the generated certificate cannot be served: {refusal}"
                 : $"--tls-cert: {options.TlsCert} cannot be served: {refusal}");
         }

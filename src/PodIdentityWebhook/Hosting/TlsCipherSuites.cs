@@ -1,4 +1,5 @@
 using System.Net.Security;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Hosting;
 
@@ -79,12 +80,12 @@ internal static class TlsCipherSuites
 
             if (!TryParse(name, out var suite))
             {
-                throw new StartupException($"--tls-cipher-suites: \"{name}\" is not a cipher suite this platform supports (use IANA names such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+                throw new ConfigurationException($"--tls-cipher-suites: \"{name}\" is not a cipher suite this platform supports (use IANA names such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
             }
 
             if (!Allowed.Contains(suite))
             {
-                throw new StartupException($"--tls-cipher-suites: {name} is refused: {Refusal(name)} (use suites Go's crypto/tls implements with ECDHE or RSA key exchange and AES or ChaCha20, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
+                throw new ConfigurationException($"--tls-cipher-suites: {name} is refused: {Refusal(name)} (use suites Go's crypto/tls implements with ECDHE or RSA key exchange and AES or ChaCha20, such as TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256)");
             }
 
             if (!suites.Contains(suite))

@@ -1,5 +1,4 @@
 using PodIdentityWebhook.Admission;
-using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
@@ -38,10 +37,10 @@ internal static class WebhookHost
         {
             app.Services.StartIdentitySources();
         }
-        catch (IdentitySourceException ex)
+        catch (ConfigurationException)
         {
             await app.DisposeAsync();
-            throw new StartupException(ex.Message);
+            throw;
         }
 
         app.UseMetricsPort();

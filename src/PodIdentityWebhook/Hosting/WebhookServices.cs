@@ -43,7 +43,7 @@ internal static class WebhookServices
     {
         if (options.WatchConfigMap)
         {
-            throw new StartupException(
+            throw new ConfigurationException(
                 "--watch-config-map reads the ConfigMap from the Kubernetes API, and --service-accounts-file replaces the API: use one or the other");
         }
 
@@ -88,7 +88,7 @@ internal static class WebhookServices
     {
         if (options.Kubeconfig.Length == 0 && options.KubeApi.Length == 0 && !InClusterConfig.IsAvailable())
         {
-            throw new StartupException(
+            throw new ConfigurationException(
                 "no ServiceAccount source: pass --kubeconfig PATH, or --kube-api URL, or run in a pod (in-cluster configuration: "
                 + $"{InClusterConfig.HostVariable}, {InClusterConfig.PortVariable} and {InClusterConfig.TokenPath}); "
                 + "or, without a cluster, --service-accounts-file PATH");
@@ -100,7 +100,7 @@ internal static class WebhookServices
         }
         catch (KubernetesConfigException ex)
         {
-            throw new StartupException(ex.Message);
+            throw new ConfigurationException(ex.Message);
         }
     }
 

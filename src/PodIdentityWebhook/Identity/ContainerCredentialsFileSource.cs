@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
 
@@ -35,7 +36,7 @@ internal sealed partial class ContainerCredentialsFileSource : IContainerCredent
 
     /// <summary>
     /// Loads the file and starts following it. A missing file is fine (no identities yet);
-    /// one that does not parse throws <see cref="IdentitySourceException"/> naming the flag.
+    /// one that does not parse throws <see cref="ConfigurationException"/> naming the flag.
     /// </summary>
     public void Start() => _file.Start();
 
@@ -61,7 +62,7 @@ internal sealed partial class ContainerCredentialsFileSource : IContainerCredent
         {
             if (starting)
             {
-                throw new IdentitySourceException(
+                throw new ConfigurationException(
                     $"{IdentityConstants.ContainerCredentialsConfigFlag}: file {_file.FullPath} is not valid JSON: {ex.Message}", ex);
             }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
 
@@ -38,7 +39,7 @@ internal sealed class InstanceIdentityClient
     }
 
     /// <summary>
-    /// Fetches the document. Throws <see cref="IdentitySourceException"/> naming the flag and
+    /// Fetches the document. Throws <see cref="ConfigurationException"/> naming the flag and
     /// the endpoint when it cannot.
     /// </summary>
     public async Task<AwsAccountInfo> GetAccountInfoAsync(CancellationToken cancellationToken)
@@ -117,9 +118,9 @@ internal sealed class InstanceIdentityClient
     private static string? StringProperty(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
-    private IdentitySourceException Failure(string detail, Exception? inner)
+    private ConfigurationException Failure(string detail, Exception? inner)
     {
         var message = $"{IdentityConstants.ComposeRoleArnFlag}: could not read the instance identity document from {_endpoint}: {detail}";
-        return inner is null ? new IdentitySourceException(message) : new IdentitySourceException(message, inner);
+        return inner is null ? new ConfigurationException(message) : new ConfigurationException(message, inner);
     }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
 
@@ -40,7 +41,7 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
     public int Count => Volatile.Read(ref _accounts).Count;
 
     /// <summary>
-    /// Loads the file and starts following it. Throws <see cref="IdentitySourceException"/>
+    /// Loads the file and starts following it. Throws <see cref="ConfigurationException"/>
     /// naming the flag when the file is missing or does not parse.
     /// </summary>
     public void Start() => _file.Start();
@@ -62,7 +63,7 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
         {
             if (starting)
             {
-                throw new IdentitySourceException(
+                throw new ConfigurationException(
                     $"{IdentityConstants.ServiceAccountsFileFlag}: file {_file.FullPath} does not exist");
             }
 
@@ -80,7 +81,7 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
         {
             if (starting)
             {
-                throw new IdentitySourceException(
+                throw new ConfigurationException(
                     $"{IdentityConstants.ServiceAccountsFileFlag}: file {_file.FullPath} is not valid YAML or JSON: {ex.Message}", ex);
             }
 

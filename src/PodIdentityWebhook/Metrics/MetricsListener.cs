@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Metrics;
@@ -18,7 +17,7 @@ internal sealed class MetricsListener
     {
         if (options.MetricsPort != 0 && options.MetricsPort == options.Port)
         {
-            throw new StartupException($"--metrics-port: {options.MetricsPort} is also --port; the metrics server needs a port of its own");
+            throw new ConfigurationException($"--metrics-port: {options.MetricsPort} is also --port; the metrics server needs a port of its own");
         }
 
         var listener = kestrel.ApplicationServices.GetRequiredService<MetricsListener>();

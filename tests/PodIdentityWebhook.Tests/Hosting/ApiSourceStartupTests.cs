@@ -14,7 +14,7 @@ public sealed class ApiSourceStartupTests : IDisposable
     {
         var options = Options() with { ServiceAccountsFile = _directory.Write("accounts.yaml", ""), WatchConfigMap = true };
 
-        var error = await Assert.ThrowsAsync<StartupException>(() => WebhookHost.BuildAsync(options, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => WebhookHost.BuildAsync(options, CancellationToken.None));
 
         Assert.Contains("--watch-config-map", error.Message, StringComparison.Ordinal);
         Assert.Contains("--service-accounts-file", error.Message, StringComparison.Ordinal);
@@ -25,7 +25,7 @@ public sealed class ApiSourceStartupTests : IDisposable
     {
         var options = Options() with { Kubeconfig = _directory.File("missing-kubeconfig") };
 
-        var error = await Assert.ThrowsAsync<StartupException>(() => WebhookHost.BuildAsync(options, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => WebhookHost.BuildAsync(options, CancellationToken.None));
 
         Assert.Contains("missing-kubeconfig", error.Message, StringComparison.Ordinal);
     }
@@ -39,7 +39,7 @@ public sealed class ApiSourceStartupTests : IDisposable
             return;
         }
 
-        var error = await Assert.ThrowsAsync<StartupException>(() => WebhookHost.BuildAsync(Options(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => WebhookHost.BuildAsync(Options(), CancellationToken.None));
 
         foreach (var option in new[] { "--kubeconfig", "--kube-api", "in-cluster", "--service-accounts-file" })
         {

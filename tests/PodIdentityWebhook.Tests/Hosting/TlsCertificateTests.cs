@@ -100,7 +100,7 @@ public sealed class TlsCertificateTests
         using var directory = new TempDirectory();
         var (cert, key) = Write(directory, TestPki.SelfSigned("future", now.AddDays(1), now.AddDays(30)));
 
-        var refused = Assert.Throws<StartupException>(() => ServingCertificate.FromOptions(new WebhookOptions { TlsCert = cert, TlsKey = key }));
+        var refused = Assert.Throws<ConfigurationException>(() => ServingCertificate.FromOptions(new WebhookOptions { TlsCert = cert, TlsKey = key }));
 
         Assert.StartsWith($"--tls-cert: {cert} ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("CN=future is not yet valid", refused.Message, StringComparison.Ordinal);
@@ -113,7 +113,7 @@ public sealed class TlsCertificateTests
         using var directory = new TempDirectory();
         var (cert, key) = Write(directory, TestPki.SelfSigned("small", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), rsa));
 
-        var refused = Assert.Throws<StartupException>(() => ServingCertificate.FromOptions(new WebhookOptions { TlsCert = cert, TlsKey = key }));
+        var refused = Assert.Throws<ConfigurationException>(() => ServingCertificate.FromOptions(new WebhookOptions { TlsCert = cert, TlsKey = key }));
 
         Assert.StartsWith($"--tls-cert: {cert} ", refused.Message, StringComparison.Ordinal);
         Assert.Contains("weak 1024-bit RSA key", refused.Message, StringComparison.Ordinal);
@@ -171,7 +171,7 @@ public sealed class TlsCertificateTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // Cipher-suite policies are OpenSSL's; Windows takes the system's.
     public void Cipher_suite_that_cannot_be_negotiated_here_stops_startup_naming_it_and_why(string suite, string reason)
     {
-        var refused = Assert.Throws<StartupException>(() => TlsCipherSuites.From(["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", suite]));
+        var refused = Assert.Throws<ConfigurationException>(() => TlsCipherSuites.From(["TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", suite]));
 
         Assert.StartsWith($"--tls-cipher-suites: {suite} is refused: ", refused.Message, StringComparison.Ordinal);
         Assert.Contains(reason, refused.Message, StringComparison.Ordinal);

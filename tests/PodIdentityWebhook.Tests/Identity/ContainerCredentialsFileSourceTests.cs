@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Tests.Identity;
 
@@ -71,7 +72,7 @@ public sealed class ContainerCredentialsFileSourceTests : IDisposable
     {
         using var source = new ContainerCredentialsFileSource(_directory.Write("config.json", "{not json"), _logger);
 
-        var error = Assert.Throws<IdentitySourceException>(source.Start);
+        var error = Assert.Throws<ConfigurationException>(source.Start);
 
         Assert.Contains("--watch-container-credentials-config", error.Message, StringComparison.Ordinal);
     }

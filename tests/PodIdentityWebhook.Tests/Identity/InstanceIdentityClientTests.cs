@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Tests.Identity;
 
@@ -29,7 +30,7 @@ public sealed class InstanceIdentityClientTests : IDisposable
         await using var imds = await FakeImds.StartAsync();
         imds.AcceptedToken = "something-else";
 
-        var error = await Assert.ThrowsAsync<IdentitySourceException>(() => Client(imds.Endpoint).GetAccountInfoAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => Client(imds.Endpoint).GetAccountInfoAsync(CancellationToken.None));
 
         Assert.StartsWith("--compose-role-arn: could not read the instance identity document from " + imds.Endpoint, error.Message, StringComparison.Ordinal);
         Assert.Contains("401", error.Message, StringComparison.Ordinal);
@@ -54,7 +55,7 @@ public sealed class InstanceIdentityClientTests : IDisposable
         await using var imds = await FakeImds.StartAsync();
         imds.DocumentDelay = TimeSpan.FromSeconds(30);
 
-        var error = await Assert.ThrowsAsync<IdentitySourceException>(() => Client(imds.Endpoint).GetAccountInfoAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => Client(imds.Endpoint).GetAccountInfoAsync(CancellationToken.None));
 
         Assert.Contains("did not answer", error.Message, StringComparison.Ordinal);
     }
@@ -64,7 +65,7 @@ public sealed class InstanceIdentityClientTests : IDisposable
     {
         var endpoint = "http://127.0.0.1:" + UnusedPort();
 
-        var error = await Assert.ThrowsAsync<IdentitySourceException>(() => Client(endpoint).GetAccountInfoAsync(CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConfigurationException>(() => Client(endpoint).GetAccountInfoAsync(CancellationToken.None));
 
         Assert.StartsWith("--compose-role-arn: could not read the instance identity document from " + endpoint + ": ", error.Message, StringComparison.Ordinal);
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Tests.Identity;
 
@@ -139,7 +140,7 @@ public sealed class ServiceAccountFileSourceTests : IDisposable
         var path = _directory.File("absent.yaml");
         using var source = new ServiceAccountFileSource(path, _parser, _logger);
 
-        var error = Assert.Throws<IdentitySourceException>(source.Start);
+        var error = Assert.Throws<ConfigurationException>(source.Start);
 
         Assert.Contains("--service-accounts-file", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
@@ -152,7 +153,7 @@ public sealed class ServiceAccountFileSourceTests : IDisposable
         var path = _directory.Write("bad.yaml", "kind: [unclosed");
         using var source = new ServiceAccountFileSource(path, _parser, _logger);
 
-        var error = Assert.Throws<IdentitySourceException>(source.Start);
+        var error = Assert.Throws<ConfigurationException>(source.Start);
 
         Assert.Contains("--service-accounts-file", error.Message, StringComparison.Ordinal);
     }

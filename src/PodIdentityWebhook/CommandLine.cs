@@ -2,7 +2,7 @@ using System.Reflection;
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Options;
 
-namespace PodIdentityWebhook.Hosting;
+namespace PodIdentityWebhook;
 
 /// <summary>What happens before any service starts: errors, --help, --version, warnings.</summary>
 internal static class CommandLine
