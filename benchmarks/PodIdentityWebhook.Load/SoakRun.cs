@@ -56,7 +56,7 @@ internal static class SoakRun
             }
         }
 
-        await using var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath, "--service-account-lookup-grace-period", "1s");
+        await using var webhook = await RunningWebhook.StartAsync(plane.WebhookHost, plane.KubeconfigPath, "--service-account-lookup-grace-period", "1s");
         await WebhookRegistration.RegisterAsync(plane.Rest, webhook, "soak", failurePolicy: "Fail");
         var memory = new ProcessMemory(webhook.ProcessId);
         var counters = new ConcurrentDictionary<string, long>(StringComparer.Ordinal);

@@ -30,7 +30,7 @@ internal static class StartupMeasurement
             for (var run = 1; run <= runs; run++)
             {
                 var clock = Stopwatch.StartNew();
-                await using (var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath))
+                await using (var webhook = await RunningWebhook.StartAsync(plane.WebhookHost, plane.KubeconfigPath))
                 {
                     times.Add(clock.Elapsed.TotalSeconds);
                 }

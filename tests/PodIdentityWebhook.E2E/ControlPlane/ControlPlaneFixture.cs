@@ -10,14 +10,13 @@ namespace PodIdentityWebhook.E2E.ControlPlane;
 /// certificates made here, a static admin token, and a kubeconfig the webhook and tests use.
 /// Nothing runs pods (no kubelet, no controller-manager): what the API server stores is what
 /// tests assert on. The API server can be stopped and started again on the same ports and etcd.
-/// With <c>E2E_KUBECONFIG</c> set, an existing cluster (k3s on CI) stands in: nothing is
-/// started, and tests that must stop or duplicate the API server are skipped there.
+/// With <c>E2E_KUBECONFIG</c> set, an existing cluster stands in: nothing is started. With
+/// <c>E2E_CLUSTER=k3s</c>, k3s in a Docker container does (<see cref="K3sCluster"/>; CI runs
+/// this). In both, tests that must stop or duplicate the API server are skipped
+/// (<see cref="ClusterSelection"/> decides).
 /// </summary>
 public sealed class ControlPlaneFixture : IAsyncLifetime
 {
-    /// <summary>Names the kubeconfig of an existing cluster to run against instead.</summary>
-    public const string ExistingClusterVariable = "E2E_KUBECONFIG";
-
     internal const string AdminToken = "pod-identity-webhook-e2e-admin";
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
 
@@ -27,6 +26,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     private ManagedProcess? _apiServer;
     private int _etcdPort;
     private int? _minorVersion;
+    private K3sCluster? _k3s;
 
     internal ControlPlanePki Pki { get; private set; } = null!;
 
@@ -38,8 +38,11 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     /// <summary>The CA that signs the API server's certificate; null when the system store is trusted.</summary>
     public string? ClusterCaPem { get; private set; }
 
-    /// <summary>True when running against <see cref="ExistingClusterVariable"/> rather than our own.</summary>
-    public static bool IsExistingCluster => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(ExistingClusterVariable));
+    /// <summary>
+    /// The address webhooks listen on and the API server calls: <c>E2E_WEBHOOK_HOST</c> when
+    /// set, else the k3s container's gateway in k3s mode, else loopback.
+    /// </summary>
+    public IPAddress WebhookHost { get; private set; } = Webhook.RunningWebhook.ConfiguredHost() ?? IPAddress.Loopback;
 
     internal KubeRest Rest { get; private set; } = null!;
 
@@ -49,11 +52,21 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var clock = Stopwatch.StartNew();
-        if (IsExistingCluster)
+        switch (ClusterSelection.Current)
         {
-            await UseExistingClusterAsync(Environment.GetEnvironmentVariable(ExistingClusterVariable)!);
-            StartupTime = clock.Elapsed;
-            return;
+            case ClusterMode.ExistingCluster:
+                await UseExistingClusterAsync(Environment.GetEnvironmentVariable(ClusterSelection.ExistingClusterVariable)!);
+                StartupTime = clock.Elapsed;
+                return;
+            case ClusterMode.K3sContainer:
+                _k3s = await K3sCluster.StartAsync(_folder);
+                WebhookHost = Webhook.RunningWebhook.ConfiguredHost() ?? _k3s.Gateway;
+                await UseExistingClusterAsync(_k3s.KubeconfigPath);
+                await WaitForDefaultServiceAccountAsync();
+                StartupTime = clock.Elapsed;
+                return;
+            case ClusterMode.OwnControlPlane:
+                break;
         }
 
         _assets = ControlPlaneAssets.Folder();
@@ -94,7 +107,22 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         var status = await Rest.GetStatusAsync("/api/v1/namespaces/default");
         if (status != HttpStatusCode.OK)
         {
-            throw new InvalidOperationException($"{ExistingClusterVariable}={kubeconfig}: GET the default namespace answered {status}");
+            throw new InvalidOperationException($"{kubeconfig}: GET the default namespace answered {status}");
+        }
+    }
+
+    /// <summary>A fresh k3s is ready before its controllers have made the default ServiceAccount.</summary>
+    private async Task WaitForDefaultServiceAccountAsync()
+    {
+        var deadline = DateTime.UtcNow + StartTimeout;
+        while (await Rest.GetStatusAsync("/api/v1/namespaces/default/serviceaccounts/default") != HttpStatusCode.OK)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"k3s made no default ServiceAccount within {StartTimeout.TotalSeconds} s");
+            }
+
+            await Task.Delay(500);
         }
     }
 
@@ -205,6 +233,11 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
         }
 
         Rest?.Dispose();
+        if (_k3s is not null)
+        {
+            await _k3s.DisposeAsync();
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);
@@ -251,7 +284,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
 
     private static void RequireOwnControlPlane()
     {
-        if (IsExistingCluster)
+        if (!ClusterSelection.UsesOwnControlPlane)
         {
             throw new InvalidOperationException("this test stops or duplicates the API server: it needs the suite's own control plane");
         }

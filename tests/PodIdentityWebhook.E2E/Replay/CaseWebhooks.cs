@@ -115,7 +115,7 @@ public sealed class CaseWebhooks : IAsyncLifetime
             flags.Add("--namespace=" + ns);
         }
 
-        var webhook = await RunningWebhook.StartAsync(plane.KubeconfigPath, [.. flags]);
+        var webhook = await RunningWebhook.StartAsync(plane.WebhookHost, plane.KubeconfigPath, [.. flags]);
         var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope, reviewVersions: [first.ReviewVersion]);
         var group = new Group(scope, webhook, configuration, plane.Rest);
         await WarmUpAsync(plane, group, first, output);

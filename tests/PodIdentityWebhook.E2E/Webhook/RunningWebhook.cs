@@ -9,8 +9,8 @@ namespace PodIdentityWebhook.E2E.Webhook;
 /// The webhook as a real process with real flags and a real TLS certificate from a CA of its
 /// own, whose PEM goes into the caBundle. The build is the published Native AOT binary named by
 /// <c>E2E_WEBHOOK_BINARY</c> (scripts/test.sh publishes it), else the JIT build output next to
-/// the tests, run as <c>dotnet PodIdentityWebhook.dll</c>. It listens on <c>E2E_WEBHOOK_HOST</c> (default 127.0.0.1):
-/// an address the API server can reach.
+/// the tests, run as <c>dotnet PodIdentityWebhook.dll</c>. It listens on an address the API
+/// server can reach (<see cref="ControlPlaneFixture.WebhookHost"/>), which its certificate names.
 /// </summary>
 internal sealed class RunningWebhook : IAsyncDisposable
 {
@@ -46,22 +46,24 @@ internal sealed class RunningWebhook : IAsyncDisposable
     public static (string Program, string[] Prefix) Command(string product) =>
         product.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? ("dotnet", [product]) : (product, []);
 
-    public static Task<RunningWebhook> StartAsync(string kubeconfig, params string[] flags) =>
-        StartWithAsync(null, ["--kubeconfig", kubeconfig, .. flags]);
+    /// <summary><c>E2E_WEBHOOK_HOST</c> parsed; null when unset.</summary>
+    public static IPAddress? ConfiguredHost() =>
+        Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } configured ? IPAddress.Parse(configured) : null;
+
+    /// <summary>The webhook on <paramref name="host"/>, reading the cluster through <paramref name="kubeconfig"/>.</summary>
+    public static Task<RunningWebhook> StartAsync(IPAddress host, string kubeconfig, params string[] flags) =>
+        StartWithAsync(host, null, ["--kubeconfig", kubeconfig, .. flags]);
 
     /// <summary>
     /// The webhook without an API server, serving the ServiceAccounts of
     /// <c>examples/service-accounts.yaml</c>, with extra environment variables (a heap limit).
     /// </summary>
     public static Task<RunningWebhook> StartLocalAsync(IReadOnlyDictionary<string, string> environment, params string[] flags) =>
-        StartWithAsync(environment, ["--service-accounts-file", Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "service-accounts.yaml"), .. flags]);
+        StartWithAsync(ConfiguredHost() ?? IPAddress.Loopback, environment, ["--service-accounts-file", Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "service-accounts.yaml"), .. flags]);
 
-    private static async Task<RunningWebhook> StartWithAsync(IReadOnlyDictionary<string, string>? environment, string[] flags)
+    private static async Task<RunningWebhook> StartWithAsync(IPAddress host, IReadOnlyDictionary<string, string>? environment, string[] flags)
     {
         var folder = Directory.CreateTempSubdirectory("piw-webhook-").FullName;
-        var host = Environment.GetEnvironmentVariable(HostVariable) is { Length: > 0 } configured
-            ? IPAddress.Parse(configured)
-            : IPAddress.Loopback;
         var caPem = WriteCertificate(folder, host);
         var port = ControlPlaneFixture.FreePort();
         if (!File.Exists(Product))

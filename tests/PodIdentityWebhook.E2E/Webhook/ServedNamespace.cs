@@ -34,7 +34,7 @@ internal sealed class ServedNamespace : IAsyncDisposable
         var scope = prefix + "-" + Guid.NewGuid().ToString("N")[..6];
         var name = "e2e-" + scope;
         await WebhookRegistration.CreateScopedNamespaceAsync(plane.Rest, name, scope);
-        var webhook = await RunningWebhook.StartAsync(kubeconfig ?? plane.KubeconfigPath, flags ?? []);
+        var webhook = await RunningWebhook.StartAsync(plane.WebhookHost, kubeconfig ?? plane.KubeconfigPath, flags ?? []);
         try
         {
             var configuration = await WebhookRegistration.RegisterAsync(plane.Rest, webhook, scope, failurePolicy);
