@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PodIdentityWebhook.Hosting;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Admission;
@@ -14,7 +13,7 @@ internal static class AdmissionEndpoints
 {
     public static IEndpointRouteBuilder MapAdmission(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(WellKnown.MutatePath, MutateAsync);
+        endpoints.MapPost(AdmissionConstants.MutatePath, MutateAsync);
         return endpoints;
     }
 
@@ -64,14 +63,14 @@ internal static class AdmissionEndpoints
         var bytes = body.Bytes!;
         var bodyReserved = lease.Bytes;
         var (parse, tokens) = ReviewMemoryEstimate.Of(bytes.WrittenSpan, AdmissionReviewHandler.MaxDepth);
-        if (tokens > WellKnown.MaxReviewTokens)
+        if (tokens > AdmissionConstants.MaxReviewTokens)
         {
             await PlainAsync(response, StatusCodes.Status413PayloadTooLarge,
-                $"the review has {tokens} JSON tokens, more than the {WellKnown.MaxReviewTokens} any pod needs");
+                $"the review has {tokens} JSON tokens, more than the {AdmissionConstants.MaxReviewTokens} any pod needs");
             return;
         }
 
-        if (!await lease.TryGrowAsync(bodyReserved + parse, WellKnown.ReviewMemoryWait, context.RequestAborted))
+        if (!await lease.TryGrowAsync(bodyReserved + parse, AdmissionConstants.ReviewMemoryWait, context.RequestAborted))
         {
             await NoMemoryAsync(response, log, budget, bodyReserved + parse, lease.IsLarge);
             return;
@@ -134,11 +133,11 @@ internal static class AdmissionEndpoints
 
         try
         {
-            await write.AsTask().WaitAsync(WellKnown.AnswerWriteTimeout);
+            await write.AsTask().WaitAsync(AdmissionConstants.AnswerWriteTimeout);
         }
         catch (TimeoutException)
         {
-            AdmissionLog.AnswerNotRead(log, WellKnown.AnswerWriteTimeout.TotalSeconds);
+            AdmissionLog.AnswerNotRead(log, AdmissionConstants.AnswerWriteTimeout.TotalSeconds);
             context.Abort();
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)
@@ -161,7 +160,7 @@ internal static class AdmissionEndpoints
             "the webhook is handling as many reviews as its memory budget allows; retry shortly");
     }
 
-    private static readonly string RetryAfter = WellKnown.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly string RetryAfter = AdmissionConstants.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Count(WebhookMetrics metrics, AdmissionOutcome outcome, TimeSpan elapsed)
     {

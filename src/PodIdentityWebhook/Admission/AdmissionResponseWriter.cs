@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Text.Json;
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
 
@@ -16,7 +15,7 @@ internal static class AdmissionResponseWriter
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
         writer.WriteString("apiVersion", apiVersion);
-        writer.WriteString("kind", WellKnown.AdmissionReviewKind);
+        writer.WriteString("kind", AdmissionConstants.AdmissionReviewKind);
         writer.WriteStartObject("response");
         writer.WriteString("uid", uid);
         writer.WriteBoolean("allowed", refusal is null);
@@ -31,7 +30,7 @@ internal static class AdmissionResponseWriter
         }
         else if (!patch.IsEmpty)
         {
-            writer.WriteString("patchType", WellKnown.JsonPatchType);
+            writer.WriteString("patchType", AdmissionConstants.JsonPatchType);
             writer.WriteBase64String("patch", patch);
         }
 

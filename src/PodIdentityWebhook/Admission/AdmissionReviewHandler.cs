@@ -69,7 +69,7 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
             return new AdmissionOutcome(200, null, pod.Decide(null, null, resolution.Reason));
         }
 
-        using var patch = new PooledBufferWriter(2048, lease, WellKnown.MaxPatchBytes);
+        using var patch = new PooledBufferWriter(2048, lease, AdmissionConstants.MaxPatchBytes);
         MutationResult mutation;
         try
         {
@@ -78,7 +78,7 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
         catch (Exception ex) when (ex is PodShapeException or BufferLimitException)
         {
             var refusal = ex is BufferLimitException
-                ? $"the pod cannot be mutated: its patch would exceed {WellKnown.MaxPatchBytes} bytes ({ContainerCount(pod.Object)} containers); no pod a cluster can run needs that many"
+                ? $"the pod cannot be mutated: its patch would exceed {AdmissionConstants.MaxPatchBytes} bytes ({ContainerCount(pod.Object)} containers); no pod a cluster can run needs that many"
                 : $"the pod cannot be mutated: {ex.Message}";
             AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: refusal);
             return new AdmissionOutcome(200, refusal, pod.Decide(identity, null, refusal));

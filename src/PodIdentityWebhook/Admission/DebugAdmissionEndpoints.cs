@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
 
@@ -15,8 +14,8 @@ internal static class DebugAdmissionEndpoints
 
     public static IEndpointRouteBuilder MapDebugAdmission(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(WellKnown.DebugDenyPath, DenyAsync);
-        endpoints.Map(WellKnown.DebugServerErrorPath, (HttpContext context) =>
+        endpoints.MapPost(AdmissionConstants.DebugDenyPath, DenyAsync);
+        endpoints.Map(AdmissionConstants.DebugServerErrorPath, (HttpContext context) =>
         {
             context.Response.StatusCode = StatusCodes.Status500InternalServerError;
             return context.Response.WriteAsync("500 on purpose: /debug/alpha/500 test hook\n");

@@ -55,7 +55,7 @@ internal readonly record struct PodRequest(JsonElement Object, string Namespace,
             obj,
             ns.Length == 0 ? "default" : ns,
             name,
-            serviceAccount.Length == 0 ? WellKnown.DefaultServiceAccountName : serviceAccount);
+            serviceAccount.Length == 0 ? AdmissionConstants.DefaultServiceAccountName : serviceAccount);
         error = "";
         return true;
     }

@@ -1,14 +1,13 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Connections;
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
 
 /// <summary>
 /// Reads a review body into one buffer, paid for by the review's lease before each byte is
 /// kept, and consumed from Kestrel as it arrives (so Kestrel's own buffers stay small).
-/// A peer that stalls is cut off: no byte for <see cref="WellKnown.ReviewBodyStallTimeout"/>,
-/// or the body not complete within <see cref="WellKnown.ReviewBodyDeadline"/>, whatever its
+/// A peer that stalls is cut off: no byte for <see cref="AdmissionConstants.ReviewBodyStallTimeout"/>,
+/// or the body not complete within <see cref="AdmissionConstants.ReviewBodyDeadline"/>, whatever its
 /// average rate. Framing errors, overflowing chunk sizes and resets never escape as exceptions.
 /// </summary>
 internal static class ReviewBodyReader
@@ -27,12 +26,12 @@ internal static class ReviewBodyReader
         // declares megabytes and sends nothing holds nothing.
         var limit = Math.Min(request.ContentLength ?? maxBytes, maxBytes);
         var initial = (int)Math.Clamp(limit, 1, InitialBytes);
-        if (limit > WellKnown.ScannedReviewBytes)
+        if (limit > AdmissionConstants.ScannedReviewBytes)
         {
             lease.MarkLarge();
         }
 
-        if (!await lease.TryGrowAsync(initial, WellKnown.ReviewMemoryWait, aborted))
+        if (!await lease.TryGrowAsync(initial, AdmissionConstants.ReviewMemoryWait, aborted))
         {
             return ReviewBody.Failed(ReviewBodyStatus.NoMemory);
         }
@@ -63,7 +62,7 @@ internal static class ReviewBodyReader
         // The timer is made only when a read has to wait: an ordinary review has usually
         // arrived whole with its headers, and a timer per review costs throughput.
         CancellationTokenSource? stall = null;
-        var deadline = time.GetTimestamp() + (long)(WellKnown.ReviewBodyDeadline.TotalSeconds * time.TimestampFrequency);
+        var deadline = time.GetTimestamp() + (long)(AdmissionConstants.ReviewBodyDeadline.TotalSeconds * time.TimestampFrequency);
         try
         {
             while (true)
@@ -77,7 +76,7 @@ internal static class ReviewBodyReader
                     }
 
                     stall ??= CancellationTokenSource.CreateLinkedTokenSource(aborted);
-                    stall.CancelAfter(left < WellKnown.ReviewBodyStallTimeout ? left : WellKnown.ReviewBodyStallTimeout);
+                    stall.CancelAfter(left < AdmissionConstants.ReviewBodyStallTimeout ? left : AdmissionConstants.ReviewBodyStallTimeout);
                     result = await reader.ReadAsync(stall.Token);
                 }
 
@@ -89,14 +88,14 @@ internal static class ReviewBodyReader
                 }
 
                 var needed = body.WrittenCount + buffer.Length;
-                if (needed > WellKnown.ScannedReviewBytes)
+                if (needed > AdmissionConstants.ScannedReviewBytes)
                 {
                     lease.MarkLarge();
                 }
 
                 if (needed > body.Capacity)
                 {
-                    if (!await lease.TryGrowAsync(body.GrownCapacity(needed), WellKnown.ReviewMemoryWait, aborted))
+                    if (!await lease.TryGrowAsync(body.GrownCapacity(needed), AdmissionConstants.ReviewMemoryWait, aborted))
                     {
                         reader.AdvanceTo(buffer.End);
                         return (ReviewBodyStatus.NoMemory, null);

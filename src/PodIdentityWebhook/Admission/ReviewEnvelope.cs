@@ -22,13 +22,13 @@ internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, Js
         }
 
         string version;
-        if (apiVersion.ValueEquals(WellKnown.AdmissionV1))
+        if (apiVersion.ValueEquals(AdmissionConstants.AdmissionV1))
         {
-            version = WellKnown.AdmissionV1;
+            version = AdmissionConstants.AdmissionV1;
         }
-        else if (apiVersion.ValueEquals(WellKnown.AdmissionV1Beta1))
+        else if (apiVersion.ValueEquals(AdmissionConstants.AdmissionV1Beta1))
         {
-            version = WellKnown.AdmissionV1Beta1;
+            version = AdmissionConstants.AdmissionV1Beta1;
         }
         else
         {
@@ -37,7 +37,7 @@ internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, Js
         }
 
         if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
-            || !kind.ValueEquals(WellKnown.AdmissionReviewKind))
+            || !kind.ValueEquals(AdmissionConstants.AdmissionReviewKind))
         {
             error = "kind must be AdmissionReview";
             return false;

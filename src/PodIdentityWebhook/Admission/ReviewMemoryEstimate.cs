@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
 
@@ -19,7 +18,7 @@ internal static class ReviewMemoryEstimate
     /// </summary>
     public static (long ParseBytes, long Tokens) Of(ReadOnlySpan<byte> body, int maxDepth)
     {
-        if (body.Length <= WellKnown.ScannedReviewBytes)
+        if (body.Length <= AdmissionConstants.ScannedReviewBytes)
         {
             var worst = ((long)body.Length / 2) + 1;
             return (worst * BytesPerToken, worst);

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
+using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Manifests;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Explain;
@@ -36,7 +36,7 @@ internal sealed record ExplainInputs(
         var @namespace = PodTemplates.Text(pod["metadata"]?["namespace"], "metadata.namespace") is { Length: > 0 } ns ? ns : "default";
         var serviceAccount = PodTemplates.Text(pod["spec"]?["serviceAccountName"], "spec.serviceAccountName") is { Length: > 0 } sa
             ? sa
-            : WellKnown.DefaultServiceAccountName;
+            : AdmissionConstants.DefaultServiceAccountName;
 
         return new ExplainInputs(
             pod,
@@ -90,7 +90,7 @@ internal sealed record ExplainInputs(
         var documents = YamlJson.ParseDocuments(File.ReadAllText(path));
         var document = documents.Count > 0 ? documents[0] : null;
         var config = Kind(document) == "ConfigMap"
-            ? document?["data"]?[WellKnown.ConfigMapKey]?.GetValue<string>()
+            ? document?["data"]?[IdentityConstants.ConfigMapKey]?.GetValue<string>()
             : document?.ToJsonString();
         return ConfigMapEntries.TryParse(config, options, out var entries, out var error)
             ? entries

@@ -42,11 +42,11 @@ internal static class ExplainReport
         Line(text, $"  regional STS:      {(identity.UseRegionalSts ? "yes" : "no")}");
         Line(text, $"  region variables:  {(options.AwsDefaultRegion.Length > 0 ? options.AwsDefaultRegion : "none (--aws-default-region not set)")}");
         Line(text, $"  Windows pod:       {(mutation.IsWindows ? "yes" : "no")}");
-        var volume = identity.Mode == IdentityMode.WebIdentity ? WellKnown.WebIdentityVolumeName : options.ContainerCredentialsTokenVolumeName;
+        var volume = identity.Mode == IdentityMode.WebIdentity ? PodNames.WebIdentityVolumeName : options.ContainerCredentialsTokenVolumeName;
         Line(text, $"Volume {volume}: {(mutation.VolumeAdded ? "added" : "already present")}");
         if (identity.Mode == IdentityMode.ContainerCredentials)
         {
-            Line(text, $"Label {WellKnown.PodIdentityLabel}: {(mutation.LabelAdded ? "added" : "already present")}");
+            Line(text, $"Label {PodNames.PodIdentityLabel}: {(mutation.LabelAdded ? "added" : "already present")}");
         }
 
         Line(text, "Containers:");
@@ -74,7 +74,7 @@ internal static class ExplainReport
     private static string Describe(ContainerDecision container, string volume, WebhookOptions options) => container.Outcome switch
     {
         ContainerOutcome.Skipped =>
-            $"not injected: listed in {options.AnnotationPrefix}/{WellKnown.SkipContainersAnnotation}",
+            $"not injected: listed in {options.AnnotationPrefix}/{PodNames.SkipContainersAnnotation}",
         ContainerOutcome.AlreadyConfigured =>
             "not injected: already sets credential, region and AWS_STS_REGIONAL_ENDPOINTS variables, so it is left entirely alone",
         ContainerOutcome.NothingMissing => "nothing to add: the variables and the token mount are already there",

@@ -1,4 +1,3 @@
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Hosting;
 
@@ -12,8 +11,8 @@ internal static class ProbeEndpoints
 
     public static IEndpointRouteBuilder MapProbes(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(WellKnown.HealthPath, Healthz);
-        endpoints.MapGet(WellKnown.ReadyPath, Readyz);
+        endpoints.MapGet(ProbeEndpoints.HealthPath, Healthz);
+        endpoints.MapGet(ProbeEndpoints.ReadyPath, Readyz);
         return endpoints;
     }
 
@@ -22,4 +21,8 @@ internal static class ProbeEndpoints
     private static IResult Readyz(Readiness readiness) => readiness.NotReadyReason() is { } reason
         ? Results.Text($"not ready: {reason}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
         : Ok;
+
+    public const string HealthPath = "/healthz";
+
+    public const string ReadyPath = "/readyz";
 }

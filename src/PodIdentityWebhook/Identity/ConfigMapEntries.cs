@@ -1,7 +1,6 @@
 using System.Collections.Frozen;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -31,7 +30,7 @@ internal sealed class ConfigMapEntries : IConfigMapSource
     public int Count => _entries.Count;
 
     public ConfigMapEntry? Find(string @namespace, string name, bool orAnyNamespace = true) =>
-        _entries.GetValueOrDefault((@namespace, name)) ?? (orAnyNamespace ? _entries.GetValueOrDefault((WellKnown.AnyNamespace, name)) : null);
+        _entries.GetValueOrDefault((@namespace, name)) ?? (orAnyNamespace ? _entries.GetValueOrDefault((IdentityConstants.AnyNamespace, name)) : null);
 
     public IReadOnlyCollection<KeyValuePair<(string Namespace, string Name), ConfigMapEntry>> All() => _entries;
 
@@ -72,7 +71,7 @@ internal sealed class ConfigMapEntries : IConfigMapSource
             return true;
         }
 
-        var defaultExpiration = Math.Max(options.TokenExpiration, WellKnown.MinTokenExpiration);
+        var defaultExpiration = Math.Max(options.TokenExpiration, IdentityConstants.MinTokenExpiration);
         var result = new Dictionary<(string, string), ConfigMapEntry>(table.Count);
         var skipped = new List<string>();
         foreach (var (key, value) in table)
@@ -92,7 +91,7 @@ internal sealed class ConfigMapEntries : IConfigMapSource
 
             var expiration = value.TokenExpiration is null or 0
                 ? defaultExpiration
-                : Math.Max(value.TokenExpiration.Value, WellKnown.MinTokenExpiration);
+                : Math.Max(value.TokenExpiration.Value, IdentityConstants.MinTokenExpiration);
             result[(parts[0], parts[1])] = new ConfigMapEntry(
                 parts[0],
                 value.RoleArn ?? "",

@@ -1,4 +1,3 @@
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -34,16 +33,16 @@ internal sealed partial class ConfigMapIdentitySource(WebhookOptions options, IL
     {
         if (!ConfigMapEntries.TryParse(configJson, options, out var entries, out var error))
         {
-            LogParseFailed(logger, WellKnown.ConfigMapName, WellKnown.ConfigMapKey, error, Count);
+            LogParseFailed(logger, IdentityConstants.ConfigMapName, IdentityConstants.ConfigMapKey, error, Count);
             return false;
         }
 
         Volatile.Write(ref _entries, entries);
         Interlocked.Increment(ref _version);
-        LogUpdated(logger, WellKnown.ConfigMapName, entries.Count);
+        LogUpdated(logger, IdentityConstants.ConfigMapName, entries.Count);
         foreach (var key in entries.SkippedKeys.Take(20))
         {
-            LogMalformedKey(logger, WellKnown.ConfigMapName, key);
+            LogMalformedKey(logger, IdentityConstants.ConfigMapName, key);
         }
         return true;
     }

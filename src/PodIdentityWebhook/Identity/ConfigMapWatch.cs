@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PodIdentityWebhook.Kubernetes;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -45,7 +44,7 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
     public static InformerOptions DefaultOptions(string @namespace, TimeSpan resyncPeriod) =>
         new($"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps")
         {
-            List = new ListOptions(FieldSelector: "metadata.name=" + WellKnown.ConfigMapName),
+            List = new ListOptions(FieldSelector: "metadata.name=" + IdentityConstants.ConfigMapName),
             ResyncPeriod = resyncPeriod,
         };
 
@@ -59,10 +58,10 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
 
     // The ConfigMap's config value; null (nothing cached, so a delete) when the key is missing.
     private static string? Project(ObjectKey key, JsonElement configMap) =>
-        key.Name == WellKnown.ConfigMapName
+        key.Name == IdentityConstants.ConfigMapName
         && configMap.TryGetProperty("data", out var data)
         && data.ValueKind == JsonValueKind.Object
-        && data.TryGetProperty(WellKnown.ConfigMapKey, out var config)
+        && data.TryGetProperty(IdentityConstants.ConfigMapKey, out var config)
         && config.ValueKind == JsonValueKind.String
             ? config.GetString()
             : null;

@@ -2,7 +2,7 @@ namespace PodIdentityWebhook.Identity;
 
 /// <summary>
 /// Values only the identity sources need; everything pods see lives in
-/// <see cref="Mutation.WellKnown"/>.
+/// <see cref="Mutation.PodNames"/>.
 /// </summary>
 internal static class IdentityConstants
 {
@@ -31,4 +31,31 @@ internal static class IdentityConstants
 
     /// <summary>ServiceAccount namespace when a file entry names none, as kubectl does.</summary>
     public const string DefaultNamespace = "default";
+
+    /// <summary>ServiceAccount: the IAM role to assume (required for IRSA).</summary>
+    public const string RoleArnAnnotation = "role-arn";
+
+    /// <summary>ServiceAccount: audience of the projected token (default --token-audience).</summary>
+    public const string AudienceAnnotation = "audience";
+
+    /// <summary>ServiceAccount: "true"/"false", overrides --sts-regional-endpoint.</summary>
+    public const string StsRegionalEndpointsAnnotation = "sts-regional-endpoints";
+
+    /// <summary>ServiceAccount or pod: token lifetime in seconds; the pod's wins.</summary>
+    public const string TokenExpirationAnnotation = "token-expiration";
+
+    /// <summary>Standard AWS SDK variable that overrides the instance metadata endpoint.</summary>
+    public const string Ec2MetadataEndpointEnv = "AWS_EC2_METADATA_SERVICE_ENDPOINT";
+
+    /// <summary>Kubernetes refuses projected tokens shorter than this; smaller values are raised.</summary>
+    public const long MinTokenExpiration = 600;
+
+    /// <summary>Name of the ConfigMap read with --watch-config-map.</summary>
+    public const string ConfigMapName = "pod-identity-webhook";
+
+    /// <summary>Key of the ConfigMap that holds the JSON identity table.</summary>
+    public const string ConfigMapKey = "config";
+
+    /// <summary>ConfigMap key namespace that matches every namespace.</summary>
+    public const string AnyNamespace = "*";
 }

@@ -1,5 +1,4 @@
 using PodIdentityWebhook.Hosting;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -23,8 +22,8 @@ internal sealed class IdentityResolver(
 {
     private const string ContainerCredentialsSource = "container-credentials file";
 
-    private readonly string _annotationSource = $"ServiceAccount annotation {options.AnnotationPrefix}/{WellKnown.RoleArnAnnotation}";
-    private readonly string _noRoleSuffix = $" has no {options.AnnotationPrefix}/{WellKnown.RoleArnAnnotation} annotation and no ConfigMap entry";
+    private readonly string _annotationSource = $"ServiceAccount annotation {options.AnnotationPrefix}/{IdentityConstants.RoleArnAnnotation}";
+    private readonly string _noRoleSuffix = $" has no {options.AnnotationPrefix}/{IdentityConstants.RoleArnAnnotation} annotation and no ConfigMap entry";
 
     public ValueTask<IdentityResolution> ResolveAsync(string @namespace, string serviceAccount, CancellationToken cancellationToken)
     {
@@ -60,7 +59,7 @@ internal sealed class IdentityResolver(
             }
             else
             {
-                (regionalSts, expiration) = (false, WellKnown.DefaultTokenExpiration);
+                (regionalSts, expiration) = (false, OptionDefaults.TokenExpiration);
             }
 
             var identity = new PodIdentity(IdentityMode.ContainerCredentials, null, options.ContainerCredentialsAudience,

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -34,7 +33,7 @@ internal sealed class InstanceIdentityClient
     /// <summary>The IMDS endpoint: AWS_EC2_METADATA_SERVICE_ENDPOINT when set, as the AWS SDKs honour it.</summary>
     public static string EndpointFromEnvironment()
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(WellKnown.Ec2MetadataEndpointEnv);
+        var fromEnvironment = Environment.GetEnvironmentVariable(IdentityConstants.Ec2MetadataEndpointEnv);
         return string.IsNullOrWhiteSpace(fromEnvironment) ? IdentityConstants.DefaultImdsEndpoint : fromEnvironment.Trim();
     }
 

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using PodIdentityWebhook.Hosting;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -30,10 +29,10 @@ internal sealed partial class ServiceAccountParser
         _logger = logger;
         _metrics = metrics;
         var prefix = options.AnnotationPrefix + "/";
-        _roleArnKey = prefix + WellKnown.RoleArnAnnotation;
-        _audienceKey = prefix + WellKnown.AudienceAnnotation;
-        _regionalStsKey = prefix + WellKnown.StsRegionalEndpointsAnnotation;
-        _tokenExpirationKey = prefix + WellKnown.TokenExpirationAnnotation;
+        _roleArnKey = prefix + IdentityConstants.RoleArnAnnotation;
+        _audienceKey = prefix + IdentityConstants.AudienceAnnotation;
+        _regionalStsKey = prefix + IdentityConstants.StsRegionalEndpointsAnnotation;
+        _tokenExpirationKey = prefix + IdentityConstants.TokenExpirationAnnotation;
         _composedArnPrefix = account is null ? null : $"arn:{account.Partition}:iam::{account.AccountId}:role/";
     }
 
@@ -50,7 +49,7 @@ internal sealed partial class ServiceAccountParser
         // The flag strings are reused, not copied: 100k ServiceAccounts share one audience.
         var audience = _options.TokenAudience;
         var regionalSts = _options.StsRegionalEndpoint;
-        var tokenExpiration = Math.Max(_options.TokenExpiration, WellKnown.MinTokenExpiration);
+        var tokenExpiration = Math.Max(_options.TokenExpiration, IdentityConstants.MinTokenExpiration);
 
         if (annotations is not null && annotations.Count > 0)
         {
@@ -85,7 +84,7 @@ internal sealed partial class ServiceAccountParser
             {
                 if (GoStrconv.TryParseDecimalInt(expirationValue, out var parsed))
                 {
-                    tokenExpiration = Math.Max(parsed, WellKnown.MinTokenExpiration);
+                    tokenExpiration = Math.Max(parsed, IdentityConstants.MinTokenExpiration);
                 }
                 else
                 {

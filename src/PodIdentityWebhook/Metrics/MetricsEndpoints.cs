@@ -1,5 +1,4 @@
 using PodIdentityWebhook.Hosting;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Metrics;
@@ -31,24 +30,24 @@ internal static class MetricsEndpoints
     {
         var request = context.Request;
         var path = request.Path.Value;
-        if (path == WellKnown.MetricsPath)
+        if (path == MetricsPaths.MetricsPath)
         {
             return IsRead(request.Method) ? ScrapeAsync(context, collector) : MethodNotAllowedAsync(context, "GET, HEAD");
         }
 
         // Any method, as the reference's handler.
-        if (debug is not null && path == WellKnown.DebugCachePath)
+        if (debug is not null && path == MetricsPaths.DebugCachePath)
         {
             return JsonAsync(context, debug.DumpLikeReference());
         }
 
-        if (debug is not null && path == WellKnown.DebugCacheDetailsPath)
+        if (debug is not null && path == MetricsPaths.DebugCacheDetailsPath)
         {
             return IsRead(request.Method) ? JsonAsync(context, debug.Dump()) : MethodNotAllowedAsync(context, "GET, HEAD");
         }
 
         // GET too, as the reference's handler answers any method.
-        if (debug is not null && path == WellKnown.DebugCacheClearPath)
+        if (debug is not null && path == MetricsPaths.DebugCacheClearPath)
         {
             return HttpMethods.IsPost(request.Method) || HttpMethods.IsGet(request.Method)
                 ? ClearAsync(context, debug)

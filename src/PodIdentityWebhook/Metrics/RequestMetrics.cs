@@ -1,6 +1,6 @@
 using System.Diagnostics;
+using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Hosting;
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Metrics;
 
@@ -16,7 +16,7 @@ internal static class RequestMetrics
 
     public static async Task InvokeAsync(HttpContext context, RequestDelegate next, WebhookMetrics metrics)
     {
-        if (context.Request.Path.Value != WellKnown.MutatePath)
+        if (context.Request.Path.Value != AdmissionConstants.MutatePath)
         {
             await next(context);
             return;
@@ -34,7 +34,7 @@ internal static class RequestMetrics
             // A request the client abandoned (reset, stalled and dropped) got no answer to count.
             if (!context.RequestAborted.IsCancellationRequested)
             {
-                metrics.Request(Verb(context.Request.Method), WellKnown.MutatePath, statusCode, Stopwatch.GetElapsedTime(started));
+                metrics.Request(Verb(context.Request.Method), AdmissionConstants.MutatePath, statusCode, Stopwatch.GetElapsedTime(started));
             }
         }
     }

@@ -1,3 +1,4 @@
+using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Mutation;
@@ -19,8 +20,8 @@ internal sealed record MutationSettings
 
     public static MutationSettings From(WebhookOptions options) => new()
     {
-        TokenExpirationAnnotationKey = options.AnnotationPrefix + "/" + WellKnown.TokenExpirationAnnotation,
-        SkipContainersAnnotationKey = options.AnnotationPrefix + "/" + WellKnown.SkipContainersAnnotation,
+        TokenExpirationAnnotationKey = options.AnnotationPrefix + "/" + IdentityConstants.TokenExpirationAnnotation,
+        SkipContainersAnnotationKey = options.AnnotationPrefix + "/" + PodNames.SkipContainersAnnotation,
         TokenMountPath = options.TokenMountPath,
         AwsDefaultRegion = options.AwsDefaultRegion,
         ContainerCredentialsTokenMountPath = options.ContainerCredentialsTokenMountPath,

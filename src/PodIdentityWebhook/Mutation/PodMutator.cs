@@ -17,13 +17,13 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
     private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
     private static readonly JsonEncodedText ReadOnlyProperty = JsonEncodedText.Encode("readOnly");
     private static readonly JsonEncodedText MountPathProperty = JsonEncodedText.Encode("mountPath");
-    private static readonly byte[][] RegionEnvNamesUtf8 = Utf8(WellKnown.AwsDefaultRegionEnv, WellKnown.AwsRegionEnv);
-    private static readonly byte[][] WebIdentityEnvNamesUtf8 = Utf8(WellKnown.AwsRoleArnEnv, WellKnown.AwsWebIdentityTokenFileEnv);
+    private static readonly byte[][] RegionEnvNamesUtf8 = Utf8(PodNames.AwsDefaultRegionEnv, PodNames.AwsRegionEnv);
+    private static readonly byte[][] WebIdentityEnvNamesUtf8 = Utf8(PodNames.AwsRoleArnEnv, PodNames.AwsWebIdentityTokenFileEnv);
     private static readonly byte[][] ContainerCredentialsEnvNamesUtf8 =
-        Utf8(WellKnown.AwsContainerCredentialsFullUriEnv, WellKnown.AwsContainerAuthorizationTokenFileEnv);
-    private static readonly byte[] StsRegionalEndpointsUtf8 = System.Text.Encoding.UTF8.GetBytes(WellKnown.AwsStsRegionalEndpointsEnv);
+        Utf8(PodNames.AwsContainerCredentialsFullUriEnv, PodNames.AwsContainerAuthorizationTokenFileEnv);
+    private static readonly byte[] StsRegionalEndpointsUtf8 = System.Text.Encoding.UTF8.GetBytes(PodNames.AwsStsRegionalEndpointsEnv);
 
-    private readonly Mode _webIdentity = new(false, WellKnown.WebIdentityVolumeName, settings.TokenMountPath, WellKnown.WebIdentityTokenPath);
+    private readonly Mode _webIdentity = new(false, PodNames.WebIdentityVolumeName, settings.TokenMountPath, PodNames.WebIdentityTokenPath);
 
     private readonly Mode _containerCredentials = new(
         true,
@@ -84,12 +84,12 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             }
         }
 
-        expiration = Math.Max(expiration, WellKnown.MinTokenExpiration);
+        expiration = Math.Max(expiration, IdentityConstants.MinTokenExpiration);
 
         // EKS Pod Identity spreads token refreshes: the default lifetime becomes a random one.
-        if (identity.Mode == IdentityMode.ContainerCredentials && expiration == WellKnown.DefaultTokenExpiration)
+        if (identity.Mode == IdentityMode.ContainerCredentials && expiration == OptionDefaults.TokenExpiration)
         {
-            expiration = random.NextInclusive(WellKnown.JitteredTokenExpirationMin, WellKnown.DefaultTokenExpiration);
+            expiration = random.NextInclusive(PodNames.JitteredTokenExpirationMin, OptionDefaults.TokenExpiration);
         }
 
         return expiration;
@@ -125,13 +125,13 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         if (labels.ValueKind == JsonValueKind.Object)
         {
             // An existing value, even a different one, is the owner's choice: never replace it.
-            if (labels.TryGetProperty(WellKnown.PodIdentityLabel, out _))
+            if (labels.TryGetProperty(PodNames.PodIdentityLabel, out _))
             {
                 return false;
             }
 
-            var writer = patch.BeginAdd("/metadata/labels/" + JsonPointer.EscapeToken(WellKnown.PodIdentityLabel));
-            writer.WriteStringValue(WellKnown.PodIdentityLabelValue);
+            var writer = patch.BeginAdd("/metadata/labels/" + JsonPointer.EscapeToken(PodNames.PodIdentityLabel));
+            writer.WriteStringValue(PodNames.PodIdentityLabelValue);
             patch.EndAdd();
             return true;
         }
@@ -140,7 +140,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         {
             var writer = patch.BeginAdd("/metadata/labels");
             writer.WriteStartObject();
-            writer.WriteString(WellKnown.PodIdentityLabel, WellKnown.PodIdentityLabelValue);
+            writer.WriteString(PodNames.PodIdentityLabel, PodNames.PodIdentityLabelValue);
             writer.WriteEndObject();
             patch.EndAdd();
         }
@@ -149,7 +149,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             var writer = patch.BeginAdd("/metadata");
             writer.WriteStartObject();
             writer.WriteStartObject("labels");
-            writer.WriteString(WellKnown.PodIdentityLabel, WellKnown.PodIdentityLabelValue);
+            writer.WriteString(PodNames.PodIdentityLabel, PodNames.PodIdentityLabelValue);
             writer.WriteEndObject();
             writer.WriteEndObject();
             patch.EndAdd();
@@ -244,21 +244,21 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         var added = new List<(string Name, string Value)>(5);
         if (!hasRegionalSts && identity.UseRegionalSts)
         {
-            added.Add((WellKnown.AwsStsRegionalEndpointsEnv, WellKnown.RegionalStsValue));
+            added.Add((PodNames.AwsStsRegionalEndpointsEnv, PodNames.RegionalStsValue));
         }
 
         if (!hasRegion && settings.AwsDefaultRegion.Length > 0)
         {
-            added.Add((WellKnown.AwsDefaultRegionEnv, settings.AwsDefaultRegion));
-            added.Add((WellKnown.AwsRegionEnv, settings.AwsDefaultRegion));
+            added.Add((PodNames.AwsDefaultRegionEnv, settings.AwsDefaultRegion));
+            added.Add((PodNames.AwsRegionEnv, settings.AwsDefaultRegion));
         }
 
         if (!hasCredentials)
         {
             added.Add(mode.IsContainerCredentials
-                ? (WellKnown.AwsContainerCredentialsFullUriEnv, settings.ContainerCredentialsFullUri)
-                : (WellKnown.AwsRoleArnEnv, identity.RoleArn ?? ""));
-            added.Add((mode.IsContainerCredentials ? WellKnown.AwsContainerAuthorizationTokenFileEnv : WellKnown.AwsWebIdentityTokenFileEnv, tokenFile));
+                ? (PodNames.AwsContainerCredentialsFullUriEnv, settings.ContainerCredentialsFullUri)
+                : (PodNames.AwsRoleArnEnv, identity.RoleArn ?? ""));
+            added.Add((mode.IsContainerCredentials ? PodNames.AwsContainerAuthorizationTokenFileEnv : PodNames.AwsWebIdentityTokenFileEnv, tokenFile));
         }
 
         var mountAdded = !PodJson.HasNamedItem(mounts, mode.VolumeName, field, index);

@@ -8,7 +8,7 @@ internal static class WindowsPods
     public static bool IsWindows(JsonElement spec)
     {
         var nodeSelector = PodJson.Property(spec, "nodeSelector", JsonValueKind.Object, "spec.nodeSelector");
-        if (IsWindowsValue(nodeSelector, WellKnown.OsLabel) || IsWindowsValue(nodeSelector, WellKnown.BetaOsLabel))
+        if (IsWindowsValue(nodeSelector, PodNames.OsLabel) || IsWindowsValue(nodeSelector, PodNames.BetaOsLabel))
         {
             return true;
         }
@@ -20,7 +20,7 @@ internal static class WindowsPods
         selector.ValueKind == JsonValueKind.Object
         && selector.TryGetProperty(key, out var value)
         && value.ValueKind == JsonValueKind.String
-        && value.ValueEquals(WellKnown.WindowsOs);
+        && value.ValueEquals(PodNames.WindowsOs);
 
     /// <summary>
     /// True when every required node-selector term (terms are ORed) contains an expression
@@ -59,13 +59,13 @@ internal static class WindowsPods
         {
             if (expression.ValueKind == JsonValueKind.Object
                 && PodJson.TryGetString(expression, "key", out var key)
-                && (key == WellKnown.OsLabel || key == WellKnown.BetaOsLabel)
+                && (key == PodNames.OsLabel || key == PodNames.BetaOsLabel)
                 && PodJson.TryGetString(expression, "operator", out var op)
                 && op == "In"
                 && expression.TryGetProperty("values", out var values)
                 && values.ValueKind == JsonValueKind.Array
                 && values.GetArrayLength() > 0
-                && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && v.ValueEquals(WellKnown.WindowsOs)))
+                && values.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String && v.ValueEquals(PodNames.WindowsOs)))
             {
                 return true;
             }

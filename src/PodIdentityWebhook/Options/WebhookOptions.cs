@@ -1,4 +1,3 @@
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Options;
 
@@ -29,21 +28,21 @@ internal sealed record WebhookOptions
     public string ServiceName { get; init; } = "pod-identity-webhook";
     public string TlsSecret { get; init; } = "pod-identity-webhook";
 
-    public string AnnotationPrefix { get; init; } = WellKnown.DefaultAnnotationPrefix;
-    public string TokenAudience { get; init; } = WellKnown.DefaultTokenAudience;
-    public string TokenMountPath { get; init; } = WellKnown.DefaultTokenMountPath;
-    public long TokenExpiration { get; init; } = WellKnown.DefaultTokenExpiration;
+    public string AnnotationPrefix { get; init; } = OptionDefaults.AnnotationPrefix;
+    public string TokenAudience { get; init; } = OptionDefaults.TokenAudience;
+    public string TokenMountPath { get; init; } = OptionDefaults.TokenMountPath;
+    public long TokenExpiration { get; init; } = OptionDefaults.TokenExpiration;
     public string AwsDefaultRegion { get; init; } = "";
     public bool StsRegionalEndpoint { get; init; }
     public bool WatchConfigMap { get; init; }
     public bool ComposeRoleArn { get; init; }
 
     public string WatchContainerCredentialsConfig { get; init; } = "";
-    public string ContainerCredentialsAudience { get; init; } = WellKnown.DefaultContainerCredentialsAudience;
-    public string ContainerCredentialsTokenMountPath { get; init; } = WellKnown.DefaultContainerCredentialsMountPath;
-    public string ContainerCredentialsTokenVolumeName { get; init; } = WellKnown.DefaultContainerCredentialsVolumeName;
-    public string ContainerCredentialsTokenPath { get; init; } = WellKnown.DefaultContainerCredentialsTokenPath;
-    public string ContainerCredentialsFullUri { get; init; } = WellKnown.DefaultContainerCredentialsFullUri;
+    public string ContainerCredentialsAudience { get; init; } = OptionDefaults.ContainerCredentialsAudience;
+    public string ContainerCredentialsTokenMountPath { get; init; } = OptionDefaults.ContainerCredentialsMountPath;
+    public string ContainerCredentialsTokenVolumeName { get; init; } = OptionDefaults.ContainerCredentialsVolumeName;
+    public string ContainerCredentialsTokenPath { get; init; } = OptionDefaults.ContainerCredentialsTokenPath;
+    public string ContainerCredentialsFullUri { get; init; } = OptionDefaults.ContainerCredentialsFullUri;
 
     public bool EnableDebuggingHandlers { get; init; }
     public TimeSpan ServiceAccountLookupGracePeriod { get; init; } = TimeSpan.Zero;
@@ -53,10 +52,10 @@ internal sealed record WebhookOptions
     public string ServiceAccountsFile { get; init; } = "";
 
     /// <summary>[beyond] --max-review-bytes: the largest review body accepted (HTTP 413 beyond).</summary>
-    public long MaxReviewBytes { get; init; } = WellKnown.DefaultMaxReviewBytes;
+    public long MaxReviewBytes { get; init; } = OptionDefaults.MaxReviewBytes;
 
     /// <summary>[beyond] --review-memory-budget: bytes all reviews in flight may hold together.</summary>
-    public long ReviewMemoryBudget { get; init; } = WellKnown.DefaultReviewMemoryBudget;
+    public long ReviewMemoryBudget { get; init; } = OptionDefaults.ReviewMemoryBudget;
 
     /// <summary>
     /// [beyond] --shutdown-drain: after SIGTERM the webhook keeps serving this long with /readyz

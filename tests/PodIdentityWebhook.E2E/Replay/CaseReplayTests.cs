@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
 using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Mutation;
 using Xunit.Abstractions;
 
@@ -134,7 +135,7 @@ public sealed class CaseReplayTests(ControlPlaneFixture plane, CaseWebhooks webh
                 var stored = actual["spec"]!["volumes"]!.AsArray().Single(v => v!["name"]!.GetValue<string>() == name)!
                     ["projected"]!["sources"]![i]!["serviceAccountToken"]!.AsObject();
                 var drawn = stored["expirationSeconds"]!.GetValue<long>();
-                Assert.InRange(drawn, WellKnown.JitteredTokenExpirationMin, WellKnown.DefaultTokenExpiration);
+                Assert.InRange(drawn, PodNames.JitteredTokenExpirationMin, OptionDefaults.TokenExpiration);
                 stored["expirationSeconds"] = random;
             }
         }

@@ -42,7 +42,7 @@ public class FuzzCorpusTests(WebhookServerFixture server) : IClassFixture<Webhoo
     public async Task Large_reviews_sent_together_are_all_answered_with_the_same_patch()
     {
         var body = ManyContainers(2_000);
-        Assert.True(body.Length > PodIdentityWebhook.Mutation.WellKnown.ScannedReviewBytes);
+        Assert.True(body.Length > PodIdentityWebhook.Admission.AdmissionConstants.ScannedReviewBytes);
 
         var replies = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => _client.MutateAsync(body)));
 
@@ -60,7 +60,7 @@ public class FuzzCorpusTests(WebhookServerFixture server) : IClassFixture<Webhoo
         Assert.False(reply.Response["allowed"]!.GetValue<bool>());
         Assert.Null(reply.Response["patch"]);
         var message = reply.Response["status"]!["message"]!.GetValue<string>();
-        Assert.Contains($"exceed {PodIdentityWebhook.Mutation.WellKnown.MaxPatchBytes} bytes (8000 containers)", message, StringComparison.Ordinal);
+        Assert.Contains($"exceed {PodIdentityWebhook.Admission.AdmissionConstants.MaxPatchBytes} bytes (8000 containers)", message, StringComparison.Ordinal);
     }
 
     private static string ManyContainers(int count)

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using PodIdentityWebhook.Admission;
-using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Tests.Metrics;
 using PodIdentityWebhook.Tests.Support;
 
@@ -27,10 +26,10 @@ public class MutateEndpointHostilePeerTests
         await connection.SendAsync(new byte[50_000]);
         var stalled = Stopwatch.StartNew();
 
-        var closed = await connection.ClosedWithinAsync(WellKnown.ReviewBodyStallTimeout + TimeSpan.FromSeconds(3));
+        var closed = await connection.ClosedWithinAsync(AdmissionConstants.ReviewBodyStallTimeout + TimeSpan.FromSeconds(3));
 
         Assert.True(closed, "the stalled connection is still open");
-        Assert.True(stalled.Elapsed >= WellKnown.ReviewBodyStallTimeout - TimeSpan.FromMilliseconds(500), $"dropped after {stalled.Elapsed}");
+        Assert.True(stalled.Elapsed >= AdmissionConstants.ReviewBodyStallTimeout - TimeSpan.FromMilliseconds(500), $"dropped after {stalled.Elapsed}");
         Assert.Equal(0, server.Services.GetRequiredService<ReviewMemoryBudget>().UsedBytes);
         await AssertNoServerErrorsCountedAsync(server);
     }
@@ -43,7 +42,7 @@ public class MutateEndpointHostilePeerTests
         await connection.SendHeadAsync(100_000);
         var trickle = Stopwatch.StartNew();
         var dropped = false;
-        while (trickle.Elapsed < WellKnown.ReviewBodyDeadline + TimeSpan.FromSeconds(5) && !dropped)
+        while (trickle.Elapsed < AdmissionConstants.ReviewBodyDeadline + TimeSpan.FromSeconds(5) && !dropped)
         {
             try
             {
@@ -57,7 +56,7 @@ public class MutateEndpointHostilePeerTests
         }
 
         Assert.True(dropped || await connection.ClosedWithinAsync(TimeSpan.FromSeconds(1)), "a peer sending one byte every 500 ms was never dropped");
-        Assert.True(trickle.Elapsed < WellKnown.ReviewBodyDeadline + TimeSpan.FromSeconds(3), $"dropped after {trickle.Elapsed}");
+        Assert.True(trickle.Elapsed < AdmissionConstants.ReviewBodyDeadline + TimeSpan.FromSeconds(3), $"dropped after {trickle.Elapsed}");
     }
 
     [Theory]
@@ -159,12 +158,12 @@ public class MutateEndpointHostilePeerTests
     public async Task Review_with_more_JSON_tokens_than_any_pod_needs_is_answered_413_before_it_is_parsed()
     {
         await using var server = await WebhookServer.StartAsync();
-        var dense = Encoding.ASCII.GetBytes("{\"a\":[" + string.Join(',', Enumerable.Repeat('0', (int)WellKnown.MaxReviewTokens)) + "]}");
+        var dense = Encoding.ASCII.GetBytes("{\"a\":[" + string.Join(',', Enumerable.Repeat('0', (int)AdmissionConstants.MaxReviewTokens)) + "]}");
 
         var reply = await server.Client.MutateAsync(dense);
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, reply.Status);
-        Assert.Contains($"more than the {WellKnown.MaxReviewTokens}", reply.Body, StringComparison.Ordinal);
+        Assert.Contains($"more than the {AdmissionConstants.MaxReviewTokens}", reply.Body, StringComparison.Ordinal);
     }
 
     private static async Task AssertNoServerErrorsCountedAsync(WebhookServer server)

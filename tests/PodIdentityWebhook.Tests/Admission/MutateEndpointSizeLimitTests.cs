@@ -12,7 +12,7 @@ namespace PodIdentityWebhook.Tests.Admission;
 /// </summary>
 public class MutateEndpointSizeLimitTests(WebhookServerFixture server) : IClassFixture<WebhookServerFixture>
 {
-    private const int Limit = (int)PodIdentityWebhook.Mutation.WellKnown.DefaultMaxReviewBytes;
+    private const int Limit = (int)PodIdentityWebhook.Options.OptionDefaults.MaxReviewBytes;
 
     private readonly WebhookClient _client = server.Client;
 

@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Mutation;
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Tests.PropertyBased;
 
@@ -14,17 +15,17 @@ namespace PodIdentityWebhook.Tests.PropertyBased;
 /// </summary>
 internal static class PodGenerators
 {
-    private const string Prefix = WellKnown.DefaultAnnotationPrefix + "/";
+    private const string Prefix = OptionDefaults.AnnotationPrefix + "/";
 
     private static readonly string[] EnvNames =
     [
-        WellKnown.AwsRoleArnEnv,
-        WellKnown.AwsWebIdentityTokenFileEnv,
-        WellKnown.AwsRegionEnv,
-        WellKnown.AwsDefaultRegionEnv,
-        WellKnown.AwsStsRegionalEndpointsEnv,
-        WellKnown.AwsContainerCredentialsFullUriEnv,
-        WellKnown.AwsContainerAuthorizationTokenFileEnv,
+        PodNames.AwsRoleArnEnv,
+        PodNames.AwsWebIdentityTokenFileEnv,
+        PodNames.AwsRegionEnv,
+        PodNames.AwsDefaultRegionEnv,
+        PodNames.AwsStsRegionalEndpointsEnv,
+        PodNames.AwsContainerCredentialsFullUriEnv,
+        PodNames.AwsContainerAuthorizationTokenFileEnv,
         "LOG_LEVEL",
         "HOME",
         "aws_region",
@@ -33,8 +34,8 @@ internal static class PodGenerators
     /// <summary>Volume and mount names: both modes' token volumes and some unrelated ones.</summary>
     private static readonly string[] VolumeNames =
     [
-        WellKnown.WebIdentityVolumeName,
-        WellKnown.DefaultContainerCredentialsVolumeName,
+        PodNames.WebIdentityVolumeName,
+        OptionDefaults.ContainerCredentialsVolumeName,
         "kube-api-access-x7k2p",
         "data",
         "config",
@@ -49,9 +50,9 @@ internal static class PodGenerators
     private static Gen<PodIdentity> Identity =>
         from containerCredentials in Bool
         from roleArn in Gen.Elements("arn:aws:iam::111122223333:role/app", "arn:aws-cn:iam::111122223333:role/team/path/app")
-        from audience in Gen.Elements(WellKnown.DefaultTokenAudience, WellKnown.DefaultContainerCredentialsAudience, "", "quote\" back\\slash", "ünïcødé")
+        from audience in Gen.Elements(OptionDefaults.TokenAudience, OptionDefaults.ContainerCredentialsAudience, "", "quote\" back\\slash", "ünïcødé")
         from regionalSts in Bool
-        from expiration in Gen.Elements(WellKnown.DefaultTokenExpiration, 3600L, 600L, 100L, 1_000_000L)
+        from expiration in Gen.Elements(OptionDefaults.TokenExpiration, 3600L, 600L, 100L, 1_000_000L)
         select new PodIdentity(
             containerCredentials ? IdentityMode.ContainerCredentials : IdentityMode.WebIdentity,
             containerCredentials ? null : roleArn,
@@ -285,12 +286,12 @@ internal static class PodGenerators
 
         if (skip is not null)
         {
-            annotations[Prefix + WellKnown.SkipContainersAnnotation] = skip;
+            annotations[Prefix + PodNames.SkipContainersAnnotation] = skip;
         }
 
         if (expiration is not null)
         {
-            annotations[Prefix + WellKnown.TokenExpirationAnnotation] = expiration;
+            annotations[Prefix + IdentityConstants.TokenExpirationAnnotation] = expiration;
         }
 
         if (shape == 0 && annotations.Count == 0)
@@ -314,7 +315,7 @@ internal static class PodGenerators
                 break;
             case 3:
                 // The owner's own value wins; the webhook must not replace it.
-                metadata["labels"] = new JsonObject { [WellKnown.PodIdentityLabel] = "disabled" };
+                metadata["labels"] = new JsonObject { [PodNames.PodIdentityLabel] = "disabled" };
                 break;
             default:
                 break;
@@ -331,9 +332,9 @@ internal static class PodGenerators
     private static Gen<JsonObject?> NodeSelector =>
         Gen.Choose(0, 4).Select(shape => shape switch
         {
-            1 => new JsonObject { [WellKnown.OsLabel] = WellKnown.WindowsOs },
-            2 => new JsonObject { [WellKnown.BetaOsLabel] = WellKnown.WindowsOs },
-            3 => new JsonObject { [WellKnown.OsLabel] = "linux", ["disktype"] = "ssd" },
+            1 => new JsonObject { [PodNames.OsLabel] = PodNames.WindowsOs },
+            2 => new JsonObject { [PodNames.BetaOsLabel] = PodNames.WindowsOs },
+            3 => new JsonObject { [PodNames.OsLabel] = "linux", ["disktype"] = "ssd" },
             4 => new JsonObject(),
             _ => (JsonObject?)null,
         });
