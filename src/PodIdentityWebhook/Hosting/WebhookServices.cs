@@ -57,8 +57,8 @@ internal static class WebhookServices
 
     private static void AddKubernetesApi(IServiceCollection services, WebhookOptions options)
     {
-        var connection = Connect(options);
-        services.AddSingleton<IKubernetesApi>(_ => new KubernetesApiClient(connection));
+        var api = Connect(options);
+        services.AddSingleton<IKubernetesApi>(api);
         services.AddSingleton<ServiceAccountCache>();
         services.AddSingleton<IServiceAccountSource>(sp => sp.GetRequiredService<ServiceAccountCache>());
         if (options.ServiceAccountLookupGracePeriod > TimeSpan.Zero)
@@ -84,19 +84,20 @@ internal static class WebhookServices
         services.AddHostedService<KubernetesWatchService>();
     }
 
-    private static KubernetesConnection Connect(WebhookOptions options)
+    /// <summary>The API client, built now so a bad kubeconfig or certificate stops startup with a message.</summary>
+    private static KubernetesApi Connect(WebhookOptions options)
     {
-        if (options.Kubeconfig.Length == 0 && options.KubeApi.Length == 0 && !InClusterConfig.IsAvailable())
+        if (options.Kubeconfig.Length == 0 && options.KubeApi.Length == 0 && !KubernetesConnections.IsInCluster())
         {
             throw new ConfigurationException(
                 "no ServiceAccount source: pass --kubeconfig PATH, or --kube-api URL, or run in a pod (in-cluster configuration: "
-                + $"{InClusterConfig.HostVariable}, {InClusterConfig.PortVariable} and {InClusterConfig.TokenPath}); "
+                + "KUBERNETES_SERVICE_HOST, KUBERNETES_SERVICE_PORT and /var/run/secrets/kubernetes.io/serviceaccount/{token,ca.crt}); "
                 + "or, without a cluster, --service-accounts-file PATH");
         }
 
         try
         {
-            return KubernetesConnections.FromFlags(options.Kubeconfig, options.KubeApi);
+            return KubernetesConnections.Connect(options.Kubeconfig, options.KubeApi);
         }
         catch (KubernetesConfigException ex)
         {

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using k8s.Models;
 using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Options;
 
@@ -13,7 +13,7 @@ namespace PodIdentityWebhook.Identity;
 /// </summary>
 internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string>
 {
-    private readonly Informer<string> _informer;
+    private readonly Informer<V1ConfigMap, string> _informer;
     private readonly ConfigMapIdentitySource _source;
     private readonly Lock _gate = new();
     private string? _applied;
@@ -22,9 +22,9 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
     public ConfigMapWatch(IKubernetesApi api, ConfigMapIdentitySource source, WebhookOptions options, ILogger<ConfigMapWatch> logger, InformerOptions? informerOptions = null)
     {
         _source = source;
-        _informer = new Informer<string>(
-            api,
-            informerOptions ?? DefaultOptions(options.Namespace, options.ResyncPeriod),
+        _informer = new Informer<V1ConfigMap, string>(
+            api.ConfigMaps(options.Namespace),
+            informerOptions ?? DefaultOptions(options.ResyncPeriod),
             Project,
             logger,
             this);
@@ -41,8 +41,8 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
     /// <summary>Forgets the ConfigMap (no entries apply) and lists it again at once (<c>/debug/alpha/cache/clear</c>).</summary>
     public void Clear() => _informer.Clear();
 
-    public static InformerOptions DefaultOptions(string @namespace, TimeSpan resyncPeriod) =>
-        new($"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps")
+    public static InformerOptions DefaultOptions(TimeSpan resyncPeriod) =>
+        new()
         {
             List = new ListOptions(FieldSelector: "metadata.name=" + IdentityConstants.ConfigMapName),
             ResyncPeriod = resyncPeriod,
@@ -57,13 +57,9 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
     void IInformerHandler<string>.OnDelete(ObjectKey key, string value) => Apply(null);
 
     // The ConfigMap's config value; null (nothing cached, so a delete) when the key is missing.
-    private static string? Project(ObjectKey key, JsonElement configMap) =>
-        key.Name == IdentityConstants.ConfigMapName
-        && configMap.TryGetProperty("data", out var data)
-        && data.ValueKind == JsonValueKind.Object
-        && data.TryGetProperty(IdentityConstants.ConfigMapKey, out var config)
-        && config.ValueKind == JsonValueKind.String
-            ? config.GetString()
+    private static string? Project(ObjectKey key, V1ConfigMap configMap) =>
+        key.Name == IdentityConstants.ConfigMapName && configMap.Data?.TryGetValue(IdentityConstants.ConfigMapKey, out var config) == true
+            ? config
             : null;
 
     private void Apply(string? config)

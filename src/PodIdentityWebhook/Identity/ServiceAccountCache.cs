@@ -1,4 +1,4 @@
-using System.Text.Json;
+using k8s.Models;
 using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Options;
 
@@ -12,7 +12,7 @@ namespace PodIdentityWebhook.Identity;
 /// </summary>
 internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHandler<CachedServiceAccount>
 {
-    private readonly Informer<CachedServiceAccount> _informer;
+    private readonly Informer<V1ServiceAccount, CachedServiceAccount> _informer;
     private readonly ServiceAccountParser _parser;
     private readonly string _annotationPrefix;
     private readonly StringPool _pool = new();
@@ -27,16 +27,13 @@ internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHand
     {
         _parser = parser;
         _annotationPrefix = options.AnnotationPrefix + "/";
-        _informer = new Informer<CachedServiceAccount>(
-            api,
-            informerOptions ?? new InformerOptions(CollectionPath) { ResyncPeriod = options.ResyncPeriod },
+        _informer = new Informer<V1ServiceAccount, CachedServiceAccount>(
+            api.ServiceAccounts,
+            informerOptions ?? new InformerOptions { ResyncPeriod = options.ResyncPeriod },
             Project,
             logger,
             this);
     }
-
-    /// <summary>The cluster-wide ServiceAccount collection.</summary>
-    public const string CollectionPath = "/api/v1/serviceaccounts";
 
     /// <summary>Raised after the watch (or a lookup) caches a ServiceAccount; must be quick.</summary>
     public event Action<ObjectKey>? Cached;
@@ -58,45 +55,32 @@ internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHand
     /// </summary>
     public void Clear() => _informer.Clear();
 
-    /// <summary>The API path of one ServiceAccount.</summary>
-    public static string ObjectPath(string @namespace, string name) =>
-        $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/serviceaccounts/{Uri.EscapeDataString(name)}";
-
     /// <summary>Lists and watches until <paramref name="cancellationToken"/> fires.</summary>
     public Task RunAsync(CancellationToken cancellationToken) => _informer.RunAsync(cancellationToken);
 
     public Task WaitForSyncAsync(CancellationToken cancellationToken) => _informer.WaitForSyncAsync(cancellationToken);
 
     /// <summary>Caches a ServiceAccount read with a GET, unless the watch knows better; returns what the cache then says.</summary>
-    public ServiceAccountIdentity? Add(JsonElement serviceAccount, string @namespace, string name) =>
+    public ServiceAccountIdentity? Add(V1ServiceAccount serviceAccount, string @namespace, string name) =>
         _informer.AddIfAbsent(serviceAccount)?.ToIdentity(@namespace, name);
 
     /// <summary>
     /// The cache's projection: the parsed identity with its strings shared. Public so the
     /// memory benchmark measures exactly what the cache keeps.
     /// </summary>
-    public CachedServiceAccount Project(ObjectKey key, JsonElement serviceAccount)
+    public CachedServiceAccount Project(ObjectKey key, V1ServiceAccount serviceAccount)
     {
-        string? resourceVersion = null;
+        var resourceVersion = serviceAccount.Metadata?.ResourceVersion;
         Dictionary<string, string>? annotations = null;
-        if (serviceAccount.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.Object)
+        if (serviceAccount.Metadata?.Annotations is { } values)
         {
-            if (metadata.TryGetProperty("resourceVersion", out var version) && version.ValueKind == JsonValueKind.String)
+            // Only ours are read; the rest (last-applied-configuration and such) are never copied.
+            foreach (var (name, value) in values)
             {
-                resourceVersion = version.GetString();
-            }
-
-            if (metadata.TryGetProperty("annotations", out var values) && values.ValueKind == JsonValueKind.Object)
-            {
-                // Only ours are read; the rest (last-applied-configuration and such) are never copied.
-                foreach (var annotation in values.EnumerateObject())
+                if (value is not null && name.StartsWith(_annotationPrefix, StringComparison.Ordinal))
                 {
-                    if (annotation.Value.ValueKind == JsonValueKind.String
-                        && annotation.Name.StartsWith(_annotationPrefix, StringComparison.Ordinal))
-                    {
-                        annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
-                        annotations[annotation.Name] = annotation.Value.GetString()!;
-                    }
+                    annotations ??= new Dictionary<string, string>(StringComparer.Ordinal);
+                    annotations[name] = value;
                 }
             }
         }

@@ -126,15 +126,15 @@ internal sealed partial class ServiceAccountLookup : IDisposable
             }
             else
             {
-                using var document = await _api.GetAsync(ServiceAccountCache.ObjectPath(key.Namespace, key.Name), deadline.Token);
-                if (document is null)
+                var serviceAccount = await _api.GetServiceAccountAsync(key.Namespace, key.Name, deadline.Token);
+                if (serviceAccount is null)
                 {
                     LogNotFound(_logger, key.Namespace, key.Name);
                     flight.TrySetResult(null);
                     return;
                 }
 
-                var account = _cache.Add(document.RootElement, key.Namespace, key.Name);
+                var account = _cache.Add(serviceAccount, key.Namespace, key.Name);
                 LogFetched(_logger, key.Namespace, key.Name, account is not null);
                 flight.TrySetResult(account);
                 return;

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Json;
+using k8s;
+using k8s.Models;
 
 namespace PodIdentityWebhook.Kubernetes;
 
@@ -12,13 +13,15 @@ namespace PodIdentityWebhook.Kubernetes;
 /// resourceVersion when a watch ends or breaks; capped exponential backoff with jitter on
 /// errors. The cache holds only what <c>project</c> makes of each object, never the object.
 /// </summary>
+/// <typeparam name="TObject">The library's model of the object listed and watched.</typeparam>
 /// <typeparam name="T">The small record kept per object.</typeparam>
-internal sealed class Informer<T>
+internal sealed class Informer<TObject, T>
+    where TObject : class, IKubernetesObject<V1ObjectMeta>
     where T : class
 {
-    private readonly IKubernetesApi _api;
+    private readonly IListWatch<TObject> _source;
     private readonly InformerOptions _options;
-    private readonly Func<ObjectKey, JsonElement, T?> _project;
+    private readonly Func<ObjectKey, TObject, T?> _project;
     private readonly IInformerHandler<T>? _handler;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -40,19 +43,18 @@ internal sealed class Informer<T>
 
     /// <param name="project">
     /// Turns an object into the cached value, or null to keep nothing for it (and drop what
-    /// was kept). The element is only valid during the call. It receives the key so the value
-    /// can share its strings.
+    /// was kept). It receives the key so the value can share its strings.
     /// </param>
     /// <param name="handler">Told of every change; null when only lookups are needed.</param>
     public Informer(
-        IKubernetesApi api,
+        IListWatch<TObject> source,
         InformerOptions options,
-        Func<ObjectKey, JsonElement, T?> project,
+        Func<ObjectKey, TObject, T?> project,
         ILogger logger,
         IInformerHandler<T>? handler = null,
         TimeProvider? time = null)
     {
-        _api = api;
+        _source = source;
         _options = options;
         _project = project;
         _logger = logger;
@@ -108,7 +110,7 @@ internal sealed class Informer<T>
     /// already holds it or the watch has already moved past its resourceVersion, since then
     /// its absence means it was deleted. Returns what the cache holds for it afterwards.
     /// </summary>
-    public T? AddIfAbsent(JsonElement obj)
+    public T? AddIfAbsent(TObject obj)
     {
         if (KeyOf(obj) is not { } key)
         {
@@ -183,7 +185,7 @@ internal sealed class Informer<T>
                 else
                 {
                     delay = backoff.Next();
-                    InformerLog.LogWatchClosedEarly(_logger, _options.Path, delay.Value.TotalMilliseconds);
+                    InformerLog.LogWatchClosedEarly(_logger, _source.Path, delay.Value.TotalMilliseconds);
                 }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -204,13 +206,13 @@ internal sealed class Informer<T>
                     delay = backoff.Next();
                 }
 
-                InformerLog.LogExpired(_logger, _options.Path, ex.Message);
+                InformerLog.LogExpired(_logger, _source.Path, ex.Message);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 // A broken watch resumes from the last resourceVersion; a 410 then sends us to list.
                 delay = backoff.Next();
-                InformerLog.LogFailed(_logger, _options.Path, listing ? "list" : "watch", ex.Message, delay.Value.TotalMilliseconds);
+                InformerLog.LogFailed(_logger, _source.Path, listing ? "list" : "watch", ex.Message, delay.Value.TotalMilliseconds);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
@@ -241,7 +243,7 @@ internal sealed class Informer<T>
         var pages = 0;
         do
         {
-            using var page = await _api.ListAsync(_options.Path, _options.List, continueToken, cancellationToken);
+            var page = await _source.ListAsync(_options.List, continueToken, cancellationToken);
             pages++;
             lock (_gate)
             {
@@ -272,7 +274,7 @@ internal sealed class Informer<T>
         }
 
         _resourceVersion = resourceVersion;
-        InformerLog.LogListed(_logger, _options.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
+        InformerLog.LogListed(_logger, _source.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
         _synced.TrySetResult();
     }
 
@@ -280,9 +282,9 @@ internal sealed class Informer<T>
     {
         var min = _options.MinWatchTimeout;
         var timeout = min + TimeSpan.FromTicks((long)(min.Ticks * Random.Shared.NextDouble()));
-        InformerLog.LogWatching(_logger, _options.Path, resourceVersion, (int)timeout.TotalSeconds);
+        InformerLog.LogWatching(_logger, _source.Path, resourceVersion, (int)timeout.TotalSeconds);
         var events = 0;
-        await foreach (var watchEvent in _api.WatchAsync(_options.Path, _options.List, resourceVersion, timeout, cancellationToken))
+        await foreach (var watchEvent in _source.WatchAsync(_options.List, resourceVersion, timeout, cancellationToken))
         {
             events++;
             var obj = watchEvent.Object;
@@ -307,7 +309,7 @@ internal sealed class Informer<T>
             }
         }
 
-        InformerLog.LogWatchEnded(_logger, _options.Path, events, _resourceVersion);
+        InformerLog.LogWatchEnded(_logger, _source.Path, events, _resourceVersion);
         return events;
     }
 
@@ -340,7 +342,7 @@ internal sealed class Informer<T>
     }
 
     // Callers hold _gate.
-    private void Upsert(ObjectKey key, JsonElement obj)
+    private void Upsert(ObjectKey key, TObject obj)
     {
         T? value;
         try
@@ -350,7 +352,7 @@ internal sealed class Informer<T>
         catch (Exception ex)
         {
             // One odd object must not stall the informer; keep what was cached for it.
-            InformerLog.LogProjectFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
+            InformerLog.LogProjectFailed(_logger, _source.Path, key.ToString(), ex.Message, ex);
             return;
         }
 
@@ -393,28 +395,19 @@ internal sealed class Informer<T>
         }
         catch (Exception ex)
         {
-            InformerLog.LogHandlerFailed(_logger, _options.Path, key.ToString(), ex.Message, ex);
+            InformerLog.LogHandlerFailed(_logger, _source.Path, key.ToString(), ex.Message, ex);
         }
     }
 
-    private ObjectKey? KeyOf(JsonElement obj)
+    private ObjectKey? KeyOf(TObject? obj)
     {
-        if (obj.ValueKind != JsonValueKind.Object || !obj.TryGetProperty("metadata", out var metadata) || metadata.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        var name = metadata.TryGetProperty("name", out var nameElement) && nameElement.ValueKind == JsonValueKind.String
-            ? nameElement.GetString()
-            : null;
+        var name = obj?.Metadata?.Name;
         if (string.IsNullOrEmpty(name))
         {
             return null;
         }
 
-        var @namespace = metadata.TryGetProperty("namespace", out var namespaceElement) && namespaceElement.ValueKind == JsonValueKind.String
-            ? namespaceElement.GetString() ?? ""
-            : "";
+        var @namespace = obj!.Metadata.NamespaceProperty ?? "";
         lock (_namespaces)
         {
             if (!_namespaces.TryGetValue(@namespace, out var shared))
@@ -433,13 +426,6 @@ internal sealed class Informer<T>
         && long.TryParse(_resourceVersion, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var watched)
         && version <= watched;
 
-    private static string? ResourceVersionOf(JsonElement obj) =>
-        obj.ValueKind == JsonValueKind.Object
-        && obj.TryGetProperty("metadata", out var metadata)
-        && metadata.ValueKind == JsonValueKind.Object
-        && metadata.TryGetProperty("resourceVersion", out var version)
-        && version.ValueKind == JsonValueKind.String
-        && version.GetString() is { Length: > 0 } text
-            ? text
-            : null;
+    private static string? ResourceVersionOf(TObject? obj) =>
+        obj?.Metadata?.ResourceVersion is { Length: > 0 } text ? text : null;
 }

@@ -1,8 +1,7 @@
 namespace PodIdentityWebhook.Kubernetes;
 
-/// <summary>What an <see cref="Informer{T}"/> follows, and its timing.</summary>
-/// <param name="Path">The collection, e.g. <c>/api/v1/serviceaccounts</c> or <c>/api/v1/namespaces/ns/configmaps</c>.</param>
-internal sealed record InformerOptions(string Path)
+/// <summary>How an <see cref="Informer{TObject, T}"/> lists and watches its collection, and its timing.</summary>
+internal sealed record InformerOptions
 {
     public ListOptions List { get; init; } = new();
 

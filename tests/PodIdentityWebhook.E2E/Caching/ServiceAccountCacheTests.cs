@@ -92,11 +92,11 @@ public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOut
     private sealed class RunningCache : IAsyncDisposable
     {
         private readonly CancellationTokenSource _stop = new();
-        private readonly KubernetesApiClient _api;
+        private readonly KubernetesApi _api;
         private readonly ServiceAccountCache _cache;
         private readonly Task _run;
 
-        private RunningCache(KubernetesApiClient api, ServiceAccountCache cache)
+        private RunningCache(KubernetesApi api, ServiceAccountCache cache)
         {
             _api = api;
             _cache = cache;
@@ -106,7 +106,7 @@ public sealed class ServiceAccountCacheTests(ControlPlaneFixture plane, ITestOut
         public static async Task<RunningCache> StartAsync(ControlPlaneFixture plane)
         {
             var options = new WebhookOptions();
-            var api = new KubernetesApiClient(KubernetesConnections.FromFlags(plane.KubeconfigPath, ""));
+            var api = KubernetesConnections.Connect(plane.KubeconfigPath, "");
             var cache = new ServiceAccountCache(
                 api, new ServiceAccountParser(options, NullLogger<ServiceAccountParser>.Instance), options,
                 NullLogger<ServiceAccountCache>.Instance);

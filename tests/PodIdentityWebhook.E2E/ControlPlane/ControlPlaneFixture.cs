@@ -98,12 +98,12 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     private async Task UseExistingClusterAsync(string kubeconfig)
     {
         KubeconfigPath = Path.GetFullPath(kubeconfig);
-        var connection = PodIdentityWebhook.Kubernetes.KubeconfigLoader.Load(KubeconfigPath, serverOverride: null);
-        Server = connection.Server;
-        ClusterCaPem = connection.CertificateAuthorities is { Count: > 0 } roots
+        var configuration = PodIdentityWebhook.Kubernetes.KubernetesConnections.FromFlags(KubeconfigPath, "");
+        Server = new Uri(configuration.Host);
+        ClusterCaPem = configuration.SslCaCerts is { Count: > 0 } roots
             ? string.Concat(roots.Select(r => r.ExportCertificatePem() + "\n"))
             : null;
-        Rest = await KubeRest.FromKubeconfigAsync(KubeconfigPath);
+        Rest = KubeRest.FromKubeconfig(KubeconfigPath);
         var status = await Rest.GetStatusAsync("/api/v1/namespaces/default");
         if (status != HttpStatusCode.OK)
         {
@@ -194,7 +194,13 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     /// Writes a kubeconfig for this API server that authenticates with <paramref name="token"/>:
     /// how the webhook is given an identity other than admin.
     /// </summary>
-    public void WriteKubeconfig(string path, string token)
+    public void WriteKubeconfig(string path, string token) => WriteKubeconfigForUser(path, $"token: {token}");
+
+    /// <summary>
+    /// Writes a kubeconfig for this API server whose user is <paramref name="user"/>, the YAML
+    /// of the user's fields (lines after the first indented by six spaces), e.g. an exec plugin.
+    /// </summary>
+    public void WriteKubeconfigForUser(string path, string user)
     {
         var ca = ClusterCaPem is null
             ? ""
@@ -209,7 +215,7 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
             users:
             - name: e2e
               user:
-                token: {token}
+                {user}
             contexts:
             - name: e2e
               context:

@@ -13,6 +13,7 @@ namespace PodIdentityWebhook.E2E.ControlPlane;
 internal sealed class KubeRest : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly IDisposable? _owner;
 
     public KubeRest(Uri server, string token, string caPem)
         : this(server, TrustingHandler(caPem), token)
@@ -28,17 +29,27 @@ internal sealed class KubeRest : IDisposable
         }
     }
 
+    private KubeRest(HttpClient http, IDisposable owner)
+    {
+        _http = http;
+        _owner = owner;
+    }
+
     public Uri Server => _http.BaseAddress!;
 
     /// <summary>
-    /// A client for a kubeconfig's current context, read by the product's own loader: token,
-    /// token file or client certificate (k3s writes client certificates), and its CA.
+    /// A client for a kubeconfig's current context, read as the product reads it (KubernetesClient.Aot):
+    /// token, token file, client certificate (k3s writes client certificates) or exec plugin, and its CA.
     /// </summary>
-    public static async Task<KubeRest> FromKubeconfigAsync(string path)
+    public static KubeRest FromKubeconfig(string path)
     {
-        var connection = PodIdentityWebhook.Kubernetes.KubeconfigLoader.Load(path, serverOverride: null);
-        var token = connection.Token is null ? null : await connection.Token.GetTokenAsync(CancellationToken.None);
-        return new KubeRest(connection.Server, connection.CreateHandler(), token);
+        var configuration = PodIdentityWebhook.Kubernetes.KubernetesConnections.FromFlags(path, "");
+        var credentials = new CredentialsHandler();
+        var client = new k8s.Kubernetes(configuration, credentials);
+        credentials.Credentials = client.Credentials;
+        client.HttpClient.BaseAddress = new Uri(configuration.Host);
+        client.HttpClient.Timeout = TimeSpan.FromSeconds(30);
+        return new KubeRest(client.HttpClient, client);
     }
 
     /// <summary>A handler that trusts exactly the given CA, as a kubeconfig's certificate-authority-data does.</summary>
@@ -154,7 +165,11 @@ internal sealed class KubeRest : IDisposable
             new JsonObject { ["apiVersion"] = "v1", ["kind"] = "ServiceAccount", ["metadata"] = metadata });
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _owner?.Dispose();
+    }
 
     private static async Task EnsureAsync(HttpResponseMessage response, string what)
     {
@@ -162,6 +177,22 @@ internal sealed class KubeRest : IDisposable
         {
             var body = await response.Content.ReadAsStringAsync();
             throw new HttpRequestException($"{what}: {(int)response.StatusCode} {body}", null, response.StatusCode);
+        }
+    }
+
+    /// <summary>Authenticates each request as the library authenticates its own.</summary>
+    private sealed class CredentialsHandler : DelegatingHandler
+    {
+        public k8s.Authentication.ServiceClientCredentials? Credentials { get; set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (Credentials is not null)
+            {
+                await Credentials.ProcessHttpRequestAsync(request, cancellationToken);
+            }
+
+            return await base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -33,7 +33,7 @@ public sealed class ApiSourceStartupTests : IDisposable
     [Fact]
     public async Task No_source_at_all_stops_startup_listing_every_way_to_give_one()
     {
-        if (InClusterConfig.IsAvailable())
+        if (KubernetesConnections.IsInCluster())
         {
             // Running in a pod: the in-cluster configuration is a source.
             return;

@@ -1,3 +1,4 @@
+using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Identity;
@@ -20,15 +21,15 @@ internal sealed class ApiSources : IAsyncDisposable
     public ApiSources(FakeApiServer server, WebhookOptions? options = null, bool watchConfigMap = false)
     {
         Options = options ?? TestOptions.Default;
-        Client = new KubernetesApiClient(new KubernetesConnection(new Uri(server.Url), "test"));
+        Client = new KubernetesApi(new KubernetesClientConfiguration { Host = server.Url });
         var parser = new ServiceAccountParser(Options, NullLogger<ServiceAccountParser>.Instance);
-        Cache = new ServiceAccountCache(Client, parser, Options, NullLogger<ServiceAccountCache>.Instance, Fast(ServiceAccountCache.CollectionPath, null));
+        Cache = new ServiceAccountCache(Client, parser, Options, NullLogger<ServiceAccountCache>.Instance, Fast(null));
         _runs.Add(Task.Run(() => Cache.RunAsync(_stop.Token)));
         if (watchConfigMap)
         {
             ConfigMapSource = new ConfigMapIdentitySource(Options, ConfigMapLog);
-            var defaults = ConfigMapWatch.DefaultOptions(Options.Namespace, TimeSpan.Zero);
-            ConfigMap = new ConfigMapWatch(Client, ConfigMapSource, Options, NullLogger<ConfigMapWatch>.Instance, Fast(defaults.Path, defaults.List));
+            var defaults = ConfigMapWatch.DefaultOptions(TimeSpan.Zero);
+            ConfigMap = new ConfigMapWatch(Client, ConfigMapSource, Options, NullLogger<ConfigMapWatch>.Instance, Fast(defaults.List));
             _runs.Add(Task.Run(() => ConfigMap.RunAsync(_stop.Token)));
         }
 
@@ -40,7 +41,7 @@ internal sealed class ApiSources : IAsyncDisposable
 
     public WebhookOptions Options { get; }
 
-    public KubernetesApiClient Client { get; }
+    public KubernetesApi Client { get; }
 
     public ServiceAccountCache Cache { get; }
 
@@ -82,7 +83,7 @@ internal sealed class ApiSources : IAsyncDisposable
         }
     }
 
-    private static InformerOptions Fast(string path, ListOptions? list) => new(path)
+    private static InformerOptions Fast(ListOptions? list) => new()
     {
         List = list ?? new ListOptions(Limit: 3),
         InitialBackoff = TimeSpan.FromMilliseconds(10),

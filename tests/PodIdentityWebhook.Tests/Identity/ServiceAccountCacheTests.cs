@@ -28,7 +28,7 @@ public sealed class ServiceAccountCacheTests
         Assert.NotNull(plain);
         Assert.Null(plain.RoleArn);
         Assert.Null(sources.Cache.Find("team-b", "reader"));
-        Assert.Contains("/api/v1/serviceaccounts", ServiceAccountCache.CollectionPath, StringComparison.Ordinal);
+        Assert.Equal("/api/v1/serviceaccounts", sources.Client.ServiceAccounts.Path);
     }
 
     [Fact]

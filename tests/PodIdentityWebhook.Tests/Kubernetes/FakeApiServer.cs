@@ -58,6 +58,9 @@ internal sealed class FakeApiServer : IAsyncDisposable
 
     public ConcurrentQueue<string?> Authorizations { get; } = new();
 
+    /// <summary>The User-Agent of every list, watch and get, in order.</summary>
+    public ConcurrentQueue<string> UserAgents { get; } = new();
+
     /// <summary>Lists wait for this; replace it with an incomplete one to hold lists.</summary>
     public TaskCompletionSource ListGate { get; set; } = Completed();
 
@@ -128,6 +131,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
         app.MapGet("/api/v1/namespaces/{ns}/serviceaccounts/{name}", async (string ns, string name, HttpContext context) =>
         {
             Requests.Enqueue($"GET {ns}/{name}");
+            UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
             await GetGate.Task.WaitAsync(context.RequestAborted);
             lock (_gate)
             {
@@ -341,6 +345,7 @@ internal sealed class FakeApiServer : IAsyncDisposable
     private async Task HandleCollectionAsync(HttpContext context, Scope scope)
     {
         Authorizations.Enqueue(context.Request.Headers.Authorization.FirstOrDefault());
+        UserAgents.Enqueue(context.Request.Headers.UserAgent.ToString());
         var watch = context.Request.Query["watch"] is var flag && (flag == "1" || flag == "true");
         var collection = scope.Resource == ServiceAccounts ? "" : $"{scope.Resource} ";
         Requests.Enqueue((watch ? "WATCH " : "LIST ") + collection + context.Request.QueryString.Value);

@@ -1,4 +1,5 @@
-using System.Text.Json;
+using k8s;
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using PodIdentityWebhook.Kubernetes;
 
@@ -10,7 +11,7 @@ namespace PodIdentityWebhook.Tests.Kubernetes;
 /// </summary>
 internal sealed class InformerHarness : IAsyncDisposable
 {
-    public static readonly InformerOptions FastOptions = new(FakeApiServer.CollectionPath)
+    public static readonly InformerOptions FastOptions = new()
     {
         List = new ListOptions(Limit: 3),
         InitialBackoff = TimeSpan.FromMilliseconds(10),
@@ -19,16 +20,16 @@ internal sealed class InformerHarness : IAsyncDisposable
     };
 
     private readonly CancellationTokenSource _stop = new();
-    private readonly KubernetesApiClient _client;
+    private readonly KubernetesApi _client;
 
     public InformerHarness(FakeApiServer server, InformerOptions? options = null, IInformerHandler<string>? handler = null)
     {
-        _client = new KubernetesApiClient(new KubernetesConnection(new Uri(server.Url), "test"));
-        Informer = new Informer<string>(_client, options ?? FastOptions, Project, NullLogger.Instance, handler);
+        _client = new KubernetesApi(new KubernetesClientConfiguration { Host = server.Url });
+        Informer = new Informer<V1ServiceAccount, string>(_client.ServiceAccounts, options ?? FastOptions, Project, NullLogger.Instance, handler);
         Run = Task.Run(() => Informer.RunAsync(_stop.Token));
     }
 
-    public Informer<string> Informer { get; }
+    public Informer<V1ServiceAccount, string> Informer { get; }
 
     public Task Run { get; }
 
@@ -54,9 +55,6 @@ internal sealed class InformerHarness : IAsyncDisposable
         }
     }
 
-    private static string? Project(ObjectKey key, JsonElement obj) =>
-        obj.GetProperty("metadata").TryGetProperty("annotations", out var annotations)
-        && annotations.TryGetProperty(FakeApiServer.RoleAnnotation, out var role)
-            ? role.GetString()
-            : "";
+    private static string? Project(ObjectKey key, V1ServiceAccount obj) =>
+        obj.Metadata.Annotations?.TryGetValue(FakeApiServer.RoleAnnotation, out var role) == true ? role : "";
 }

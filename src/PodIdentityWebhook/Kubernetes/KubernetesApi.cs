@@ -1,0 +1,267 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+
+namespace PodIdentityWebhook.Kubernetes;
+
+/// <summary>
+/// The webhook's calls on KubernetesClient.Aot's <see cref="k8s.Kubernetes"/>: typed list
+/// (in pages) and get through the library; the watch, which the Aot package does not
+/// offer, sent through the library's HttpClient with its credentials and read as a stream
+/// of JSON lines, one event at a time, each decoded with the library's generated models.
+/// </summary>
+internal sealed class KubernetesApi : IKubernetesApi, IDisposable
+{
+    /// <summary>How long a list page or get may take (the library's per-call timeout).</summary>
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
+
+    // A watch the server should have closed (timeoutSeconds) but did not: the connection
+    // is probably dead without a reset, so give up and start a new one.
+    private static readonly TimeSpan WatchGrace = TimeSpan.FromSeconds(30);
+
+    private readonly k8s.Kubernetes _client;
+    private readonly string? _tlsServerName;
+
+    /// <summary>Builds the library client; a client certificate that does not load throws here.</summary>
+    public KubernetesApi(KubernetesClientConfiguration configuration)
+    {
+        configuration.HttpClientTimeout = RequestTimeout;
+        _client = new k8s.Kubernetes(configuration);
+        _tlsServerName = configuration.TlsServerName;
+        ServiceAccounts = new Collection<V1ServiceAccount>(this, "/api/v1/serviceaccounts", (options, continueToken, cancellationToken) =>
+            ListAsync<V1ServiceAccount, V1ServiceAccountList>("/api/v1/serviceaccounts", () => _client.CoreV1.ListServiceAccountForAllNamespacesAsync(
+                continueParameter: continueToken,
+                fieldSelector: options.FieldSelector,
+                labelSelector: options.LabelSelector,
+                limit: options.Limit > 0 ? options.Limit : null,
+                cancellationToken: cancellationToken)));
+    }
+
+    public IListWatch<V1ServiceAccount> ServiceAccounts { get; }
+
+    public IListWatch<V1ConfigMap> ConfigMaps(string @namespace)
+    {
+        var path = $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps";
+        return new Collection<V1ConfigMap>(this, path, (options, continueToken, cancellationToken) =>
+            ListAsync<V1ConfigMap, V1ConfigMapList>(path, () => _client.CoreV1.ListNamespacedConfigMapAsync(
+                @namespace,
+                continueParameter: continueToken,
+                fieldSelector: options.FieldSelector,
+                labelSelector: options.LabelSelector,
+                limit: options.Limit > 0 ? options.Limit : null,
+                cancellationToken: cancellationToken)));
+    }
+
+    public async Task<V1ServiceAccount?> GetServiceAccountAsync(string @namespace, string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.CoreV1.ReadNamespacedServiceAccountAsync(name, @namespace, cancellationToken: cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        catch (HttpOperationException ex)
+        {
+            throw KubernetesApiException.From(ex, $"get /api/v1/namespaces/{@namespace}/serviceaccounts/{name}");
+        }
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private static async Task<ListPage<TObject>> ListAsync<TObject, TList>(string path, Func<Task<TList>> list)
+        where TList : IKubernetesObject<V1ListMeta>, IItems<TObject>
+    {
+        try
+        {
+            return ListPage<TObject>.Of(await list());
+        }
+        catch (HttpOperationException ex)
+        {
+            throw KubernetesApiException.From(ex, "list " + path);
+        }
+    }
+
+    private async IAsyncEnumerable<WatchEvent<TObject>> WatchAsync<TObject>(
+        string path,
+        ListOptions options,
+        string resourceVersion,
+        TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var seconds = Math.Max(1, (int)timeout.TotalSeconds);
+        var query = new List<string> { "watch=1" };
+        Add(query, "labelSelector", options.LabelSelector);
+        Add(query, "fieldSelector", options.FieldSelector);
+        Add(query, "resourceVersion", resourceVersion);
+        Add(query, "allowWatchBookmarks", "true");
+        Add(query, "timeoutSeconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var operation = "watch " + path;
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(seconds) + WatchGrace);
+        using var response = await SendWatchAsync(new Uri(_client.BaseUri, path.TrimStart('/') + "?" + string.Join('&', query)), deadline.Token);
+        await EnsureSuccessAsync(response, operation, deadline.Token);
+        await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+        var reader = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: true));
+        try
+        {
+            while (true)
+            {
+                ReadResult result;
+                var timedOut = false;
+                try
+                {
+                    result = await reader.ReadAsync(deadline.Token);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && deadline.IsCancellationRequested)
+                {
+                    timedOut = true;
+                    result = default;
+                }
+
+                if (timedOut)
+                {
+                    // The watch outlived its own timeout; end it as the server should have.
+                    yield break;
+                }
+
+                var buffer = result.Buffer;
+                while (TryReadLine(ref buffer, out var line))
+                {
+                    if (!IsBlank(line) && ParseEvent<TObject>(line, operation) is { } watchEvent)
+                    {
+                        yield return watchEvent;
+                    }
+                }
+
+                if (result.IsCompleted)
+                {
+                    if (!IsBlank(buffer))
+                    {
+                        // The connection closed inside an event: nothing of it may be applied.
+                        throw new IOException($"{operation}: the stream ended in the middle of an event");
+                    }
+
+                    yield break;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    /// <summary>The watch request through the library's HttpClient, authenticated as the library authenticates its own.</summary>
+    private async Task<HttpResponseMessage> SendWatchAsync(Uri uri, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        if (_client.Credentials is { } credentials)
+        {
+            await credentials.ProcessHttpRequestAsync(request, cancellationToken);
+        }
+
+        if (!string.IsNullOrWhiteSpace(_tlsServerName))
+        {
+            // As the library sends its own requests with tls-server-name.
+            request.Headers.Host = _tlsServerName;
+        }
+
+        return await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+    }
+
+    private static void Add(List<string> query, string name, string? value)
+    {
+        if (!string.IsNullOrEmpty(value))
+        {
+            query.Add(name + "=" + Uri.EscapeDataString(value));
+        }
+    }
+
+    /// <summary>The event, or null for a type this client does not know. ERROR throws.</summary>
+    private static WatchEvent<TObject>? ParseEvent<TObject>(ReadOnlySequence<byte> line, string operation)
+    {
+        var reader = new Utf8JsonReader(line);
+        using var document = JsonDocument.ParseValue(ref reader);
+        var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object
+            || !root.TryGetProperty("type", out var typeElement)
+            || !root.TryGetProperty("object", out var obj)
+            || obj.ValueKind != JsonValueKind.Object)
+        {
+            throw new JsonException($"{operation}: a watch event without type or object");
+        }
+
+        WatchEventType? type = typeElement.GetString() switch
+        {
+            "ADDED" => WatchEventType.Added,
+            "MODIFIED" => WatchEventType.Modified,
+            "DELETED" => WatchEventType.Deleted,
+            "BOOKMARK" => WatchEventType.Bookmark,
+            "ERROR" => throw KubernetesApiException.FromStatus(operation, obj, (int)HttpStatusCode.InternalServerError),
+            _ => null,
+        };
+        return type is { } eventType ? new WatchEvent<TObject>(eventType, KubernetesJson.Deserialize<TObject>(obj)) : null;
+    }
+
+    private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
+    {
+        var newline = buffer.PositionOf((byte)'\n');
+        if (newline is null)
+        {
+            line = default;
+            return false;
+        }
+
+        line = buffer.Slice(0, newline.Value);
+        buffer = buffer.Slice(buffer.GetPosition(1, newline.Value));
+        return true;
+    }
+
+    private static bool IsBlank(ReadOnlySequence<byte> bytes)
+    {
+        foreach (var segment in bytes)
+        {
+            if (segment.Span.IndexOfAnyExcept(" \t\r\n"u8) >= 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static async Task EnsureSuccessAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw KubernetesApiException.FromBody(
+                operation, (int)response.StatusCode, response.ReasonPhrase, await KubernetesApiException.ReadBodyAsync(response, cancellationToken));
+        }
+    }
+
+    private sealed class Collection<TObject>(
+        KubernetesApi api,
+        string path,
+        Func<ListOptions, string?, CancellationToken, Task<ListPage<TObject>>> list) : IListWatch<TObject>
+    {
+        public string Path => path;
+
+        public Task<ListPage<TObject>> ListAsync(ListOptions options, string? continueToken, CancellationToken cancellationToken) =>
+            list(options, continueToken, cancellationToken);
+
+        public IAsyncEnumerable<WatchEvent<TObject>> WatchAsync(ListOptions options, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
+            api.WatchAsync<TObject>(path, options, resourceVersion, timeout, cancellationToken);
+    }
+}

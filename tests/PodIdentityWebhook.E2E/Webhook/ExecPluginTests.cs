@@ -1,0 +1,56 @@
+using PodIdentityWebhook.E2E.ControlPlane;
+using Xunit.Abstractions;
+
+namespace PodIdentityWebhook.E2E.Webhook;
+
+/// <summary>
+/// The webhook authenticating to the real API server through a kubeconfig exec credential
+/// plugin (as aws eks get-token or kubelogin are used): KubernetesClient.Aot runs the plugin
+/// and sends its token, on the list and get and on our own watch.
+/// </summary>
+[Collection(ControlPlaneGroup.Name)]
+public sealed class ExecPluginTests(ControlPlaneFixture plane, ITestOutputHelper output)
+{
+    // The plugin hands out the control plane's static admin token (its --token-auth-file),
+    // so it runs only against the suite's own control plane.
+    [OwnControlPlaneFact]
+    public async Task Webhook_authenticated_by_an_exec_plugin_becomes_ready_and_mutates()
+    {
+        var folder = Directory.CreateTempSubdirectory("piw-exec-").FullName;
+        try
+        {
+            var calls = Path.Combine(folder, "calls");
+            var plugin = Path.Combine(folder, "credential-plugin.sh");
+            File.WriteAllText(plugin, $$$"""
+                #!/bin/bash
+                # An exec credential plugin: notes each call, prints an ExecCredential with a bearer token.
+                set -euo pipefail
+                echo "$KUBERNETES_EXEC_INFO" >> '{{{calls}}}'
+                printf '%s\n' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{ControlPlaneFixture.AdminToken}}}"}}'
+                """);
+            var kubeconfig = Path.Combine(folder, "kubeconfig");
+            plane.WriteKubeconfigForUser(kubeconfig, $"""
+                exec:
+                      apiVersion: client.authentication.k8s.io/v1
+                      command: /bin/bash
+                      args: ["{plugin}"]
+                      interactiveMode: Never
+                """);
+            Assert.DoesNotContain(ControlPlaneFixture.AdminToken, File.ReadAllText(kubeconfig), StringComparison.Ordinal);
+
+            await using var served = await ServedNamespace.StartAsync(plane, "exec", ["--aws-default-region", "us-west-2"], kubeconfig: kubeconfig);
+            await plane.Rest.CreateServiceAccountAsync(served.Name, "reader", Roles.Annotations("s3-reader"));
+
+            var pod = await ScenarioPods.CreateMutatedAsync(plane.Rest, served.Name, "reader", served.Webhook, output);
+            Assert.Equal(Roles.Arn("s3-reader"), ScenarioPods.Env(pod, "AWS_ROLE_ARN"));
+            var execInfo = File.ReadAllLines(calls);
+            Assert.NotEmpty(execInfo);
+            Assert.All(execInfo, line => Assert.Contains("client.authentication.k8s.io/v1", line, StringComparison.Ordinal));
+            output.WriteLine($"the plugin ran {execInfo.Length} time(s)");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
