@@ -95,14 +95,7 @@ internal static class WebhookServices
                 + "or, without a cluster, --service-accounts-file PATH");
         }
 
-        try
-        {
-            return KubernetesConnections.Connect(options.Kubeconfig, options.KubeApi);
-        }
-        catch (KubernetesConfigException ex)
-        {
-            throw new ConfigurationException(ex.Message);
-        }
+        return KubernetesConnections.Connect(options.Kubeconfig, options.KubeApi);
     }
 
     public static IServiceCollection AddAdmission(this IServiceCollection services, WebhookOptions options)

@@ -3,6 +3,7 @@ using k8s;
 using k8s.Authentication;
 using k8s.Exceptions;
 using k8s.KubeConfigModels;
+using PodIdentityWebhook.Options;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -21,7 +22,7 @@ internal static class KubernetesConnections
     /// <summary>What the webhook says it is to the API server: its name and informational version.</summary>
     public static string UserAgent { get; } = "pod-identity-webhook/" + ProductVersion(typeof(KubernetesConnections).Assembly);
 
-    /// <summary>The API client for the flags; a configuration or client certificate that does not load is a <see cref="KubernetesConfigException"/>.</summary>
+    /// <summary>The API client for the flags; a configuration or client certificate that does not load is a <see cref="ConfigurationException"/>.</summary>
     public static KubernetesApi Connect(string kubeconfig, string kubeApi)
     {
         var configuration = FromFlags(kubeconfig, kubeApi);
@@ -30,9 +31,9 @@ internal static class KubernetesConnections
         {
             return new KubernetesApi(configuration);
         }
-        catch (Exception ex) when (ex is not OutOfMemoryException and not KubernetesConfigException)
+        catch (Exception ex) when (ex is not OutOfMemoryException and not ConfigurationException)
         {
-            throw new KubernetesConfigException($"{where}: {ex.Message}", ex);
+            throw new ConfigurationException($"{where}: {ex.Message}", ex);
         }
     }
 
@@ -151,7 +152,7 @@ internal static class KubernetesConnections
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            throw new KubernetesConfigException($"{where}: {(ex is YamlException ? "not valid YAML: " : "")}{ex.Message}", ex);
+            throw new ConfigurationException($"{where}: {(ex is YamlException ? "not valid YAML: " : "")}{ex.Message}", ex);
         }
     }
 }

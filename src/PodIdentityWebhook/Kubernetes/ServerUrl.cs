@@ -1,3 +1,5 @@
+using PodIdentityWebhook.Options;
+
 namespace PodIdentityWebhook.Kubernetes;
 
 /// <summary>Parses an API server URL from kubeconfig or --kube-api, the way client-go accepts it.</summary>
@@ -9,7 +11,7 @@ internal static class ServerUrl
         var text = value.Contains("://", StringComparison.Ordinal) ? value : "https://" + value;
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp))
         {
-            throw new KubernetesConfigException($"{where} \"{value}\" is not an http or https URL");
+            throw new ConfigurationException($"{where} \"{value}\" is not an http or https URL");
         }
 
         return uri;

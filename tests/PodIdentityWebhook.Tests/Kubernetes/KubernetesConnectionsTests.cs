@@ -4,6 +4,7 @@ using System.Text;
 using System.Xml.Linq;
 using k8s.Models;
 using PodIdentityWebhook.Kubernetes;
+using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Support;
 
@@ -142,7 +143,7 @@ public sealed class KubernetesConnectionsTests : IDisposable
         var text = Kubeconfig("server: https://api.example", "token: t").Replace(replace, with, StringComparison.Ordinal);
         var path = _directory.Write("config", text);
 
-        var error = Assert.Throws<KubernetesConfigException>(() => KubernetesConnections.Connect(path, ""));
+        var error = Assert.Throws<ConfigurationException>(() => KubernetesConnections.Connect(path, ""));
 
         Assert.StartsWith($"--kubeconfig {path}: ", error.Message, StringComparison.Ordinal);
         Assert.Contains(expected, error.Message, StringComparison.Ordinal);
@@ -153,7 +154,7 @@ public sealed class KubernetesConnectionsTests : IDisposable
     {
         var path = _directory.File("absent");
 
-        var error = Assert.Throws<KubernetesConfigException>(() => KubernetesConnections.Connect(path, ""));
+        var error = Assert.Throws<ConfigurationException>(() => KubernetesConnections.Connect(path, ""));
 
         Assert.StartsWith($"--kubeconfig {path}: ", error.Message, StringComparison.Ordinal);
         Assert.Contains("not found", error.Message, StringComparison.Ordinal);
