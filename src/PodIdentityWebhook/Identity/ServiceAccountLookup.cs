@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using PodIdentityWebhook.Kubernetes;
 
 namespace PodIdentityWebhook.Identity;
@@ -27,7 +26,9 @@ internal sealed partial class ServiceAccountLookup : IDisposable
     private readonly TimeSpan _gracePeriod;
     private readonly ILogger<ServiceAccountLookup> _logger;
     private readonly TimeProvider _time;
-    private readonly RateLimiter _limiter;
+    private readonly SemaphoreSlim _tokens = new(Burst, Burst);
+    private readonly ITimer _replenisher;
+    private int _queued;
     private readonly ConcurrentDictionary<ObjectKey, TaskCompletionSource<ServiceAccountIdentity?>> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -43,15 +44,10 @@ internal sealed partial class ServiceAccountLookup : IDisposable
         _gracePeriod = gracePeriod;
         _logger = logger;
         _time = time ?? TimeProvider.System;
-        _limiter = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = Burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromSeconds(1.0 / PerSecond),
-            QueueLimit = QueueLimit,
-            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            AutoReplenishment = true,
-        });
+        // A token bucket on the injected clock (the framework's rate limiters read the real
+        // one), so tests drive the rate with a fake clock.
+        var period = TimeSpan.FromSeconds(1.0 / PerSecond);
+        _replenisher = _time.CreateTimer(static lookup => ((ServiceAccountLookup)lookup!).Replenish(), this, period, period);
         _cache.Cached += OnCached;
     }
 
@@ -91,7 +87,8 @@ internal sealed partial class ServiceAccountLookup : IDisposable
         _cache.Cached -= OnCached;
         _stopping.Cancel();
         _stopping.Dispose();
-        _limiter.Dispose();
+        _replenisher.Dispose();
+        _tokens.Dispose();
     }
 
     private Task<ServiceAccountIdentity?> Join(ObjectKey key)
@@ -115,12 +112,11 @@ internal sealed partial class ServiceAccountLookup : IDisposable
     private async Task FetchAsync(ObjectKey key, TaskCompletionSource<ServiceAccountIdentity?> flight)
     {
         // Nobody waits longer than the grace period, so neither does the flight.
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        deadline.CancelAfter(_gracePeriod);
+        using var graceOver = new CancellationTokenSource(_gracePeriod, _time);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, graceOver.Token);
         try
         {
-            using var lease = await _limiter.AcquireAsync(1, deadline.Token);
-            if (!lease.IsAcquired)
+            if (!await TakeTokenAsync(deadline.Token))
             {
                 LogRateLimited(_logger, key.Namespace, key.Name);
             }
@@ -163,6 +159,46 @@ internal sealed partial class ServiceAccountLookup : IDisposable
         {
             _inFlight.TryRemove(new KeyValuePair<ObjectKey, TaskCompletionSource<ServiceAccountIdentity?>>(key, flight));
             flight.TrySetResult(_cache.Find(key.Namespace, key.Name));
+        }
+    }
+
+    /// <summary>A token for one GET: at once within the burst, else in turn; false when the queue is full.</summary>
+    private async ValueTask<bool> TakeTokenAsync(CancellationToken cancellationToken)
+    {
+        if (_tokens.Wait(0, CancellationToken.None))
+        {
+            return true;
+        }
+
+        if (Interlocked.Increment(ref _queued) > QueueLimit)
+        {
+            Interlocked.Decrement(ref _queued);
+            return false;
+        }
+
+        try
+        {
+            await _tokens.WaitAsync(cancellationToken);
+            return true;
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _queued);
+        }
+    }
+
+    private void Replenish()
+    {
+        try
+        {
+            if (_tokens.CurrentCount < Burst)
+            {
+                _tokens.Release();
+            }
+        }
+        catch (Exception ex) when (ex is SemaphoreFullException or ObjectDisposedException)
+        {
+            // Full already, or stopping.
         }
     }
 

@@ -18,7 +18,7 @@ internal sealed class ApiSources : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _runs = [];
 
-    public ApiSources(FakeApiServer server, WebhookOptions? options = null, bool watchConfigMap = false)
+    public ApiSources(FakeApiServer server, WebhookOptions? options = null, bool watchConfigMap = false, TimeProvider? time = null)
     {
         Options = options ?? TestOptions.Default;
         Client = new KubernetesApi(new KubernetesClientConfiguration { Host = server.Url });
@@ -35,7 +35,7 @@ internal sealed class ApiSources : IAsyncDisposable
 
         if (Options.ServiceAccountLookupGracePeriod > TimeSpan.Zero)
         {
-            Lookup = new ServiceAccountLookup(Cache, Client, Options.ServiceAccountLookupGracePeriod, NullLogger<ServiceAccountLookup>.Instance);
+            Lookup = new ServiceAccountLookup(Cache, Client, Options.ServiceAccountLookupGracePeriod, NullLogger<ServiceAccountLookup>.Instance, time);
         }
     }
 

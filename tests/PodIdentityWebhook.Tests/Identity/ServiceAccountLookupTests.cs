@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Kubernetes;
@@ -18,8 +19,8 @@ public sealed class ServiceAccountLookupTests
         server.GetGate = new TaskCompletionSource();
 
         var lookups = Enumerable.Range(0, 25).Select(_ => sources.Lookup!.FindAsync("ns", "late", CancellationToken.None).AsTask()).ToList();
+        // Every lookup joined the flight before FindAsync returned; the gate holds the one GET.
         await Eventually.TrueAsync(() => server.Gets.Any(), "the GET is made");
-        await Task.Delay(100);
         server.GetGate.SetResult();
         var found = await Task.WhenAll(lookups).WaitAsync(Eventually.Deadline);
 
@@ -112,28 +113,31 @@ public sealed class ServiceAccountLookupTests
     }
 
     [Fact]
-    public async Task GETs_are_rate_limited_to_a_burst_then_about_ten_a_second()
+    public async Task GETs_are_rate_limited_to_a_burst_then_ten_a_second()
     {
+        var time = new FakeTimeProvider();
         await using var server = await FakeApiServer.StartAsync();
-        await using var sources = await SyncedAsync(server, TimeSpan.FromSeconds(20));
+        await using var sources = await SyncedAsync(server, TimeSpan.FromSeconds(20), time);
 
-        var clock = Stopwatch.StartNew();
         var lookups = Enumerable.Range(0, 50).Select(i => sources.Lookup!.FindAsync("ns", "missing-" + i, CancellationToken.None).AsTask()).ToList();
-        await Task.Delay(100);
-        var early = server.Gets.Count();
-        var earlyAt = clock.Elapsed;
-        await Eventually.TrueAsync(() => server.Gets.Count() >= 30, "ten more GETs");
-        var tenMoreAfter = clock.Elapsed;
-        await Task.WhenAll(lookups).WaitAsync(TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => server.Gets.Count() == ServiceAccountLookup.Burst, "the burst");
 
-        Assert.True(early <= ServiceAccountLookup.Burst + 2, $"{early} GETs within {earlyAt.TotalMilliseconds} ms");
-        Assert.True(tenMoreAfter >= TimeSpan.FromMilliseconds(700), $"30 GETs after {tenMoreAfter.TotalMilliseconds} ms");
+        time.Advance(TimeSpan.FromMilliseconds(100));
+        await Eventually.TrueAsync(() => server.Gets.Count() == ServiceAccountLookup.Burst + 1, "one more GET after 100 ms");
+        Assert.Equal(ServiceAccountLookup.Burst + 1, server.Gets.Count());
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.TrueAsync(() => server.Gets.Count() == ServiceAccountLookup.Burst + 1 + ServiceAccountLookup.PerSecond, "ten more after a second");
+        Assert.Equal(ServiceAccountLookup.Burst + 1 + ServiceAccountLookup.PerSecond, server.Gets.Count());
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        await Task.WhenAll(lookups).WaitAsync(Eventually.Deadline);
         Assert.Equal(50, server.Gets.Count());
     }
 
-    private static async Task<ApiSources> SyncedAsync(FakeApiServer server, TimeSpan gracePeriod)
+    private static async Task<ApiSources> SyncedAsync(FakeApiServer server, TimeSpan gracePeriod, TimeProvider? time = null)
     {
-        var sources = new ApiSources(server, new WebhookOptions { ServiceAccountLookupGracePeriod = gracePeriod });
+        var sources = new ApiSources(server, new WebhookOptions { ServiceAccountLookupGracePeriod = gracePeriod }, time: time);
         await sources.SyncedAsync();
         return sources;
     }
