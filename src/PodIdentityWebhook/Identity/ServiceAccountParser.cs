@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 

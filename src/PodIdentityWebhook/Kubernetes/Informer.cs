@@ -37,6 +37,7 @@ internal sealed class Informer<T>
     // Set by Clear: the loop lists again at once, ending the current watch.
     private volatile bool _relist;
     private CancellationTokenSource? _watchStop;
+    private long _watches;
 
     /// <param name="project">
     /// Turns an object into the cached value, or null to keep nothing for it (and drop what
@@ -174,6 +175,11 @@ internal sealed class Informer<T>
                 }
 
                 Volatile.Write(ref _watchStop, watchStop);
+                if (_watches++ > 0)
+                {
+                    _options.WatchRestarted?.Invoke();
+                }
+
                 var started = _time.GetTimestamp();
                 var events = await WatchAsync(_resourceVersion!, watchStop.Token);
                 if (events > 0 || _time.GetElapsedTime(started) >= _options.MinHealthyWatch)
@@ -273,6 +279,7 @@ internal sealed class Informer<T>
 
         _resourceVersion = resourceVersion;
         InformerLog.LogListed(_logger, _options.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
+        _options.Listed?.Invoke();
         _synced.TrySetResult();
     }
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Metrics;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Kubernetes;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Kubernetes;
 
