@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Admission;
@@ -20,6 +20,7 @@ internal static class AdmissionEndpoints
     internal static async Task MutateAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
+        using var activity = WebhookActivities.Source.StartActivity(WebhookActivities.AdmissionReview);
         var request = context.Request;
         var response = context.Response;
         var services = context.RequestServices;
@@ -108,6 +109,7 @@ internal static class AdmissionEndpoints
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         Count(services.GetRequiredService<WebhookMetrics>(), outcome, elapsed);
+        Describe(activity, outcome);
         AdmissionLog.Outcome(log, outcome, elapsed);
         if (outcome.StatusCode != StatusCodes.Status200OK)
         {
@@ -172,6 +174,38 @@ internal static class AdmissionEndpoints
         {
             metrics.IdentitySeen();
             metrics.PodMutated(identity.Mode);
+        }
+
+        if (outcome.NotMutated is { } reason)
+        {
+            metrics.PodNotMutated(reason);
+        }
+    }
+
+    /// <summary>The review's facts on its trace: what a log line says, without the pod's name.</summary>
+    private static void Describe(Activity? activity, AdmissionOutcome outcome)
+    {
+        if (activity is null)
+        {
+            return;
+        }
+
+        activity.SetTag("http.response.status_code", outcome.StatusCode);
+        if (outcome.Decision is { } decision)
+        {
+            activity.SetTag("k8s.namespace.name", decision.Namespace);
+            activity.SetTag("pod_identity_webhook.service_account", decision.ServiceAccount);
+            activity.SetTag("pod_identity_webhook.method", decision.Identity is { } identity ? Identity.IdentityModeNames.Of(identity.Mode) : "none");
+        }
+
+        if (outcome.NotMutated is { } reason)
+        {
+            activity.SetTag("pod_identity_webhook.not_mutated_reason", reason);
+        }
+
+        if (outcome.StatusCode != StatusCodes.Status200OK)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, outcome.Error);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
@@ -59,14 +60,15 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
         if (!PodRequest.TryRead(envelope.Request, out var pod, out var podError))
         {
             AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: podError);
-            return new AdmissionOutcome(200, podError, null);
+            return new AdmissionOutcome(200, podError, null, NotMutatedReasons.InvalidPod);
         }
 
         var resolution = await resolver.ResolveAsync(pod.Namespace, pod.ServiceAccount, cancellationToken);
         if (resolution.Identity is not { } identity)
         {
             AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: null);
-            return new AdmissionOutcome(200, null, pod.Decide(null, null, resolution.Reason));
+            var why = resolution.ServiceAccountFound ? NotMutatedReasons.NoIdentity : NotMutatedReasons.ServiceAccountNotFound;
+            return new AdmissionOutcome(200, null, pod.Decide(null, null, resolution.Reason), why);
         }
 
         using var patch = new PooledBufferWriter(2048, lease, AdmissionConstants.MaxPatchBytes);
@@ -81,12 +83,12 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
                 ? $"the pod cannot be mutated: its patch would exceed {AdmissionConstants.MaxPatchBytes} bytes ({ContainerCount(pod.Object)} containers); no pod a cluster can run needs that many"
                 : $"the pod cannot be mutated: {ex.Message}";
             AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch: default, refusal: refusal);
-            return new AdmissionOutcome(200, refusal, pod.Decide(identity, null, refusal));
+            return new AdmissionOutcome(200, refusal, pod.Decide(identity, null, refusal), NotMutatedReasons.Refused);
         }
 
         AdmissionResponseWriter.Write(output, envelope.ApiVersion, envelope.Uid, patch.WrittenSpan, refusal: null);
         var reason = mutation.HasPatch ? null : "the pod already has everything";
-        return new AdmissionOutcome(200, null, pod.Decide(identity, mutation, reason));
+        return new AdmissionOutcome(200, null, pod.Decide(identity, mutation, reason), mutation.HasPatch ? null : NotMutatedReasons.AlreadyMutated);
     }
 
     private static int ContainerCount(JsonElement pod)

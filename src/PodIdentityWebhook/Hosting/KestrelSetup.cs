@@ -32,6 +32,11 @@ internal static class KestrelSetup
                     OnConnection = _ => ValueTask.FromResult(ServerOptions(certificate, protocols, cipherSuites)),
                 });
             });
+            if (options.MetricsPort != 0 && options.MetricsPort == options.Port)
+            {
+                throw new ConfigurationException($"--metrics-port: {options.MetricsPort} is also --port; the metrics server needs a port of its own");
+            }
+
             MetricsListener.Configure(kestrel, address, options);
         });
     }

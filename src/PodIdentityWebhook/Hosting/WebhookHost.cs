@@ -10,19 +10,26 @@ internal static class WebhookHost
     /// <summary>The most the server waits for in-flight requests after the drain.</summary>
     public static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(6);
 
-    public static async Task<WebApplication> BuildAsync(WebhookOptions options, CancellationToken cancellationToken)
+    /// <param name="settings">Configuration over the environment's (tests: OTEL_* without touching the process's variables).</param>
+    public static async Task<WebApplication> BuildAsync(
+        WebhookOptions options, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var certificate = ServingCertificate.FromOptions(options);
         var account = options.ComposeRoleArn ? await AccountInfo.ReadAsync(cancellationToken) : null;
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         var startup = new HostStartup();
         builder.Logging.AddWebhookLogging(options, startup);
         builder.Services.AddSingleton(startup);
         builder.Services.AddSingleton(certificate);
         builder.Services.AddAdmission(options);
         builder.Services.AddIdentitySources(options, account);
-        builder.Services.AddMetricsPort();
+        builder.Services.AddMetricsPort(builder.Configuration);
         builder.Services.AddHostedService<CertificateReloader>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<MemoryReturner>();

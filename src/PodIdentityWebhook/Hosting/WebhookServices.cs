@@ -1,6 +1,7 @@
 using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Kubernetes;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
 
@@ -14,7 +15,9 @@ internal static class WebhookServices
     {
         services.AddSingleton(sp => new ServiceAccountParser(
             options, sp.GetRequiredService<ILogger<ServiceAccountParser>>(), account, sp.GetRequiredService<WebhookMetrics>()));
-        services.AddSingleton<WebhookMetrics>();
+        services.AddSingleton(sp => sp.GetService<ServingCertificate>() is { } certificate
+            ? new WebhookMetrics(() => certificate.Current.NotAfter)
+            : new WebhookMetrics());
         if (options.ServiceAccountsFile.Length > 0)
         {
             AddServiceAccountsFile(services, options);
@@ -50,7 +53,8 @@ internal static class WebhookServices
         services.AddSingleton<ServiceAccountFileSource>(sp => new ServiceAccountFileSource(
             options.ServiceAccountsFile,
             sp.GetRequiredService<ServiceAccountParser>(),
-            sp.GetRequiredService<ILogger<ServiceAccountFileSource>>()));
+            sp.GetRequiredService<ILogger<ServiceAccountFileSource>>(),
+            metrics: sp.GetRequiredService<WebhookMetrics>()));
         services.AddSingleton<IServiceAccountSource>(sp => sp.GetRequiredService<ServiceAccountFileSource>());
         services.AddSingleton<IConfigMapSource>(ConfigMapEntries.Empty);
     }

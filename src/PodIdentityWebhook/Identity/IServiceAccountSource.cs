@@ -10,6 +10,9 @@ internal interface IServiceAccountSource
     /// <summary>True once the first full load (file read or list) has completed.</summary>
     bool HasSynced { get; }
 
+    /// <summary>How many ServiceAccounts are known now.</summary>
+    int Count { get; }
+
     /// <summary>The ServiceAccount, or null when it is not known.</summary>
     ServiceAccountIdentity? Find(string @namespace, string name);
 

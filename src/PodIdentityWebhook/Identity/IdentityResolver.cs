@@ -1,4 +1,4 @@
-using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;

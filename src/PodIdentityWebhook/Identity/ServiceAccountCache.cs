@@ -1,5 +1,6 @@
 using k8s.Models;
 using PodIdentityWebhook.Kubernetes;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -23,13 +24,18 @@ internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHand
         ServiceAccountParser parser,
         WebhookOptions options,
         ILogger<ServiceAccountCache> logger,
-        InformerOptions? informerOptions = null)
+        InformerOptions? informerOptions = null,
+        WebhookMetrics? metrics = null)
     {
         _parser = parser;
         _annotationPrefix = options.AnnotationPrefix + "/";
         _informer = new Informer<V1ServiceAccount, CachedServiceAccount>(
             api.ServiceAccounts,
-            informerOptions ?? new InformerOptions { ResyncPeriod = options.ResyncPeriod },
+            (informerOptions ?? new InformerOptions { ResyncPeriod = options.ResyncPeriod }) with
+            {
+                Listed = metrics is null ? null : metrics.ServiceAccountsSynced,
+                WatchRestarted = metrics is null ? null : metrics.ServiceAccountWatchRestarted,
+            },
             Project,
             logger,
             this);

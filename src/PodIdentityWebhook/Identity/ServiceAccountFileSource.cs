@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;
@@ -13,6 +14,7 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
     private readonly ServiceAccountParser _parser;
     private readonly ILogger<ServiceAccountFileSource> _logger;
     private readonly WatchedFile _file;
+    private readonly WebhookMetrics? _metrics;
     private FrozenDictionary<(string Namespace, string Name), ServiceAccountIdentity> _accounts =
         FrozenDictionary<(string, string), ServiceAccountIdentity>.Empty;
     private long _version;
@@ -22,9 +24,11 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
         string path,
         ServiceAccountParser parser,
         ILogger<ServiceAccountFileSource> logger,
-        TimeSpan? pollInterval = null)
+        TimeSpan? pollInterval = null,
+        WebhookMetrics? metrics = null)
     {
         _parser = parser;
+        _metrics = metrics;
         _logger = logger;
         _file = new WatchedFile(path, OnChange, logger, pollInterval);
     }
@@ -92,6 +96,7 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
 
         Volatile.Write(ref _accounts, accounts);
         Interlocked.Increment(ref _version);
+        _metrics?.ServiceAccountsSynced();
         LogLoaded(_logger, _file.FullPath, accounts.Count);
     }
 

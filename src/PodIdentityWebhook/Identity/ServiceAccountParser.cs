@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Identity;

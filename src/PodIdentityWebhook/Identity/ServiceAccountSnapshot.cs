@@ -10,6 +10,8 @@ internal sealed class ServiceAccountSnapshot(IEnumerable<ServiceAccountIdentity>
 
     public bool HasSynced => true;
 
+    public int Count => _accounts.Count;
+
     public ServiceAccountIdentity? Find(string @namespace, string name) => _accounts.GetValueOrDefault((@namespace, name));
 
     public IReadOnlyCollection<ServiceAccountIdentity> All() => _accounts.Values;

@@ -40,6 +40,7 @@ internal sealed class Informer<TObject, T>
     // Set by Clear: the loop lists again at once, ending the current watch.
     private volatile bool _relist;
     private CancellationTokenSource? _watchStop;
+    private long _watches;
 
     /// <param name="project">
     /// Turns an object into the cached value, or null to keep nothing for it (and drop what
@@ -176,6 +177,11 @@ internal sealed class Informer<TObject, T>
                 }
 
                 Volatile.Write(ref _watchStop, watchStop);
+                if (_watches++ > 0)
+                {
+                    _options.WatchRestarted?.Invoke();
+                }
+
                 var started = _time.GetTimestamp();
                 var events = await WatchAsync(_resourceVersion!, watchStop.Token);
                 if (events > 0 || _time.GetElapsedTime(started) >= _options.MinHealthyWatch)
@@ -275,6 +281,7 @@ internal sealed class Informer<TObject, T>
 
         _resourceVersion = resourceVersion;
         InformerLog.LogListed(_logger, _source.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
+        _options.Listed?.Invoke();
         _synced.TrySetResult();
     }
 

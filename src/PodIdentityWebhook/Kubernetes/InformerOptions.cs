@@ -25,4 +25,10 @@ internal sealed record InformerOptions
     /// so a server that closes every watch at once is not hammered.
     /// </summary>
     public TimeSpan MinHealthyWatch { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Called after each complete list (the first sync and every re-list); must be quick.</summary>
+    public Action? Listed { get; init; }
+
+    /// <summary>Called each time a watch starts after the first one (it ended, broke or expired); must be quick.</summary>
+    public Action? WatchRestarted { get; init; }
 }

@@ -1,4 +1,5 @@
-using PodIdentityWebhook.Hosting;
+using Microsoft.Net.Http.Headers;
+using OpenTelemetry.Metrics;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Metrics;
@@ -7,7 +8,8 @@ namespace PodIdentityWebhook.Metrics;
 /// The metrics port: <c>/metrics</c>, and with --enable-debugging-handlers the cache dump and
 /// clear. Its requests are answered here, before routing, so the webhook's endpoints are
 /// never reachable over this plain-HTTP port and these never over the TLS one. Requests on
-/// the webhook port are counted on the way through.
+/// the webhook port are counted on the way through. <c>/metrics</c> is OpenTelemetry's
+/// Prometheus exporter, always in the classic text format 0.0.4 as the reference's handler.
 /// </summary>
 internal static class MetricsEndpoints
 {
@@ -16,23 +18,40 @@ internal static class MetricsEndpoints
         var services = app.Services;
         var listener = services.GetRequiredService<MetricsListener>();
         var metrics = services.GetRequiredService<WebhookMetrics>();
-        var collector = services.GetRequiredService<MetricsCollector>();
+        // Resolving the provider starts it listening; the zeros then land in it.
+        var meterProvider = services.GetRequiredService<MeterProvider>();
+        metrics.ObserveServiceAccounts(services.GetRequiredService<Identity.IServiceAccountSource>());
+        metrics.PublishZeros();
+
+        // The exporter offers OpenMetrics to a scraper that asks for it; the reference's names
+        // (counters without _total) are valid only in the classic format, so that is all it is asked for.
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(
+            meterProvider,
+            context => listener.Serves(context) && context.Request.Path.Value == MetricsPaths.MetricsPath && IsRead(context.Request.Method),
+            path: null,
+            configureBranchedPipeline: branch => branch.Use(next => context =>
+            {
+                context.Request.Headers[HeaderNames.Accept] = ClassicText;
+                return next(context);
+            }),
+            optionsName: null);
         var debug = services.GetRequiredService<WebhookOptions>().EnableDebuggingHandlers
             ? services.GetRequiredService<CacheDebug>()
             : null;
         app.Use(next => context => listener.Serves(context)
-            ? ServeAsync(context, collector, debug)
+            ? ServeAsync(context, debug)
             : RequestMetrics.InvokeAsync(context, next, metrics));
         return app;
     }
 
-    internal static Task ServeAsync(HttpContext context, MetricsCollector collector, CacheDebug? debug)
+    /// <summary>The metrics port's requests other than a scrape (which the exporter's branch answered).</summary>
+    internal static Task ServeAsync(HttpContext context, CacheDebug? debug)
     {
         var request = context.Request;
         var path = request.Path.Value;
         if (path == MetricsPaths.MetricsPath)
         {
-            return IsRead(request.Method) ? ScrapeAsync(context, collector) : MethodNotAllowedAsync(context, "GET, HEAD");
+            return MethodNotAllowedAsync(context, "GET, HEAD");
         }
 
         // Any method, as the reference's handler.
@@ -59,11 +78,7 @@ internal static class MetricsEndpoints
 
     private static bool IsRead(string method) => HttpMethods.IsGet(method) || HttpMethods.IsHead(method);
 
-    private static Task ScrapeAsync(HttpContext context, MetricsCollector collector)
-    {
-        context.Response.ContentType = PrometheusText.ContentType;
-        return context.Response.WriteAsync(PrometheusText.Write(collector.Collect()), context.RequestAborted);
-    }
+    private const string ClassicText = "text/plain; version=0.0.4";
 
     private static Task JsonAsync(HttpContext context, byte[] json)
     {

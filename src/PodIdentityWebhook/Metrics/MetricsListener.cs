@@ -15,11 +15,6 @@ internal sealed class MetricsListener
 
     public static void Configure(KestrelServerOptions kestrel, IPAddress address, WebhookOptions options)
     {
-        if (options.MetricsPort != 0 && options.MetricsPort == options.Port)
-        {
-            throw new ConfigurationException($"--metrics-port: {options.MetricsPort} is also --port; the metrics server needs a port of its own");
-        }
-
         var listener = kestrel.ApplicationServices.GetRequiredService<MetricsListener>();
         kestrel.Listen(address, options.MetricsPort, listen =>
         {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PodIdentityWebhook.Admission;
-using PodIdentityWebhook.Hosting;
 
 namespace PodIdentityWebhook.Metrics;
 

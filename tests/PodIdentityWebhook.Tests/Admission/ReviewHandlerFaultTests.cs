@@ -22,6 +22,8 @@ public class ReviewHandlerFaultTests
 
         public ServiceAccountIdentity? Find(string @namespace, string name) => find();
 
+        public int Count => 0;
+
         public IReadOnlyCollection<ServiceAccountIdentity> All() => [];
     }
 

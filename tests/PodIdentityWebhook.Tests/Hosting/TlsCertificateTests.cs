@@ -7,6 +7,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Metrics;

@@ -1,8 +1,8 @@
 using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
-using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Kubernetes;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Kubernetes;
 

@@ -20,6 +20,8 @@ public class IdentityResolverTests
     {
         public bool HasSynced => true;
 
+        public int Count => accounts.Length;
+
         public ServiceAccountIdentity? Find(string @namespace, string name) =>
             accounts.FirstOrDefault(a => a.Namespace == @namespace && a.Name == name);
 

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Metrics;
 
 namespace PodIdentityWebhook.Tests.Identity;
 

@@ -229,6 +229,35 @@ public sealed class InformerTests
         await harness.DisposeAsync();
     }
 
+    [Fact]
+    public async Task Listed_is_told_of_each_complete_list_and_WatchRestarted_of_each_watch_after_the_first()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        server.Put("ns", "sa", "a");
+        var listed = 0;
+        var restarts = 0;
+        var restarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var options = InformerHarness.FastOptions with
+        {
+            Listed = () => Interlocked.Increment(ref listed),
+            WatchRestarted = () =>
+            {
+                Interlocked.Increment(ref restarts);
+                restarted.TrySetResult();
+            },
+        };
+        await using var harness = new InformerHarness(server, options);
+        await SyncedAndWatchingAsync(server, harness);
+        Assert.Equal(1, Volatile.Read(ref listed));
+        Assert.Equal(0, Volatile.Read(ref restarts));
+
+        server.EndWatches();
+        await restarted.Task.WaitAsync(Eventually.Deadline);
+
+        Assert.Equal(1, Volatile.Read(ref restarts));
+        Assert.Equal(1, Volatile.Read(ref listed));
+    }
+
     private static async Task SyncedAndWatchingAsync(FakeApiServer server, InformerHarness harness)
     {
         await Eventually.TrueAsync(() => harness.Informer.HasSynced, "initial list");

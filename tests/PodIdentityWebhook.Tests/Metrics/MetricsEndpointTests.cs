@@ -1,5 +1,5 @@
 using System.Net;
-using PodIdentityWebhook.Hosting;
+using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Support;
 
@@ -131,6 +131,94 @@ public sealed class MetricsEndpointTests
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
     }
 
+    [Fact]
+    public async Task Pods_left_unpatched_are_counted_by_reason()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var pod = Reviews.Pod("s3-reader");
+        var mutated = JsonPatch.Apply(pod, Reviews.Patch((await server.Client.MutateAsync(Reviews.For(pod).ToJsonString())).Response));
+        var wrongShape = Reviews.Pod("s3-reader");
+        wrongShape["spec"]!["containers"]![0]!["env"] = "AWS_REGION=eu-west-1";
+        var before = await ScrapeAsync(server);
+
+        Reviews.AssertAllowedUnchanged(await server.Client.MutateAsync(Reviews.For(mutated).ToJsonString()));
+        Reviews.AssertAllowedUnchanged(await server.Client.MutateAsync(Review("no-role")));
+        Reviews.AssertAllowedUnchanged(await server.Client.MutateAsync(Review("no-role")));
+        Reviews.AssertAllowedUnchanged(await server.Client.MutateAsync(Review("unknown")));
+        Reviews.AssertRefused(await server.Client.MutateAsync(Reviews.For(wrongShape).ToJsonString()));
+        Reviews.AssertRefused(await server.Client.MutateAsync(Reviews.For("a pod").ToJsonString()));
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.MutateAsync(Review("s3-reader"))).Status);
+        var after = await ScrapeAsync(server);
+
+        double Delta(string reason) =>
+            after.Value(WebhookMetrics.PodNotMutatedCount, ("reason", reason)) - before.Value(WebhookMetrics.PodNotMutatedCount, ("reason", reason));
+
+        Assert.Equal(1, Delta("already_mutated"));
+        Assert.Equal(2, Delta("no_identity"));
+        Assert.Equal(1, Delta("service_account_not_found"));
+        Assert.Equal(1, Delta("refused"));
+        Assert.Equal(1, Delta("invalid_pod"));
+        Assert.Equal(5, after.Families[WebhookMetrics.PodNotMutatedCount].Samples.Count);
+        Assert.Equal("counter", after.Families[WebhookMetrics.PodNotMutatedCount].Type);
+    }
+
+    [Fact]
+    public async Task Build_info_names_the_version_and_revision_and_the_file_source_reports_its_size_and_load_time()
+    {
+        var started = DateTimeOffset.UtcNow;
+        await using var server = await WebhookServer.StartAsync();
+
+        var metrics = await ScrapeAsync(server);
+
+        var build = Assert.Single(metrics.Families[WebhookMetrics.BuildInfo].Samples);
+        Assert.Equal(1, build.Value);
+        Assert.Equal(["revision", "version"], build.Labels.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(WebhookMetrics.VersionOf(typeof(WebhookMetrics).Assembly).Version, build.Labels["version"]);
+        Assert.Equal("gauge", metrics.Families[WebhookMetrics.BuildInfo].Type);
+        Assert.Equal(3, metrics.Value(WebhookMetrics.ServiceAccountCacheSize));
+        Assert.InRange(metrics.Value(WebhookMetrics.ServiceAccountLastSync), started.ToUnixTimeMilliseconds() / 1000.0 - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        Assert.Equal(0, metrics.Value(WebhookMetrics.ServiceAccountWatchRestarts));
+    }
+
+    [Fact]
+    public async Task A_fresh_host_exposes_zeros_and_none_of_another_hosts_counts()
+    {
+        await using var busy = await WebhookServer.StartAsync();
+        Reviews.AssertAllowedUnchanged(await busy.Client.MutateAsync(Review("unknown")));
+        Assert.Equal(HttpStatusCode.OK, (await busy.Client.MutateAsync(Review("s3-reader"))).Status);
+        await using var fresh = await WebhookServer.StartAsync();
+
+        var metrics = await ScrapeAsync(fresh);
+
+        Assert.Equal(0, metrics.Value(WebhookMetrics.MissingServiceAccountCount));
+        Assert.Equal(0, metrics.Value(WebhookMetrics.PodCount, ("method", Irsa)));
+        Assert.Equal(0, metrics.Value(WebhookMetrics.PodCount, ("method", ContainerCredentials)));
+        Assert.Null(metrics.Find(WebhookMetrics.RequestCount, ("verb", "POST"), ("path", "/mutate"), ("code", "200")));
+        Assert.All(NotMutatedReasons.All, reason => Assert.Equal(0, metrics.Value(WebhookMetrics.PodNotMutatedCount, ("reason", reason))));
+        Assert.Equal(1, (await ScrapeAsync(busy)).Value(WebhookMetrics.MissingServiceAccountCount));
+    }
+
+    [Fact]
+    public async Task The_exposition_has_no_OpenTelemetry_scope_labels_or_target_info_even_for_an_OpenMetrics_scraper()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/metrics");
+        request.Headers.TryAddWithoutValidation("Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5");
+
+        using var response = await server.Metrics.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
+        Assert.DoesNotContain("otel_scope", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("target_info", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("# EOF", text, StringComparison.Ordinal);
+        var metrics = PrometheusExposition.Parse(text);
+        Assert.Equal("counter", metrics.Families[WebhookMetrics.MissingServiceAccountCount].Type);
+        Assert.Equal(
+            ["125000", "250000", "500000", "1000000", "2000000", "4000000", "8000000", "+Inf"],
+            LatencyBucketsAfterOneReview(await ServeOneAsync(server)));
+    }
+
     internal static async Task<PrometheusExposition> ScrapeAsync(WebhookServer server)
     {
         using var response = await server.Metrics.GetAsync("/metrics");
@@ -138,6 +226,15 @@ public sealed class MetricsEndpointTests
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         return PrometheusExposition.Parse(await response.Content.ReadAsStringAsync());
     }
+
+    private static async Task<PrometheusExposition> ServeOneAsync(WebhookServer server)
+    {
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.MutateAsync(Review("s3-reader"))).Status);
+        return await ScrapeAsync(server);
+    }
+
+    private static string[] LatencyBucketsAfterOneReview(PrometheusExposition metrics) =>
+        [.. metrics.Families[WebhookMetrics.RequestLatencies].Samples.Where(s => s.Name.EndsWith("_bucket", StringComparison.Ordinal)).Select(s => s.Labels["le"])];
 
     private static string Review(string serviceAccount) => Reviews.For(Reviews.Pod(serviceAccount)).ToJsonString();
 }

@@ -30,7 +30,9 @@ internal sealed class WebhookServer : IAsyncDisposable
 
     public IServiceProvider Services => _app!.Services;
 
-    public static async Task<WebhookServer> StartAsync(Func<WebhookOptions, WebhookOptions>? configure = null)
+    /// <param name="settings">Configuration as environment variables would give it (OTEL_*).</param>
+    public static async Task<WebhookServer> StartAsync(
+        Func<WebhookOptions, WebhookOptions>? configure = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var server = new WebhookServer();
         var accounts = server._directory.Write("service-accounts.yaml", TestFiles.ReadData("Http", "service-accounts.yaml"));
@@ -47,7 +49,7 @@ internal sealed class WebhookServer : IAsyncDisposable
             // Nothing routes to a test server through a Service: stop at once.
             ShutdownDrain = TimeSpan.Zero,
         };
-        server._app = await WebhookHost.BuildAsync(configure?.Invoke(options) ?? options, CancellationToken.None);
+        server._app = await WebhookHost.BuildAsync(configure?.Invoke(options) ?? options, CancellationToken.None, settings);
         await server._app.StartAsync();
 
         var served = server._app.Services.GetRequiredService<ServingCertificate>().Current;

@@ -1,0 +1,225 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Reflection;
+using PodIdentityWebhook.Identity;
+
+namespace PodIdentityWebhook.Metrics;
+
+/// <summary>
+/// The webhook's instruments, under the reference's metric names so dashboards keep working.
+/// Instrument names are the Prometheus names as exposed on <c>/metrics</c> (the exporter is
+/// told to add no suffix); descriptions are the HELP text. Each instance owns its meter, and
+/// each host's MeterProvider keeps only its own (see <see cref="MetricsServices"/>), so tests
+/// observe only theirs.
+/// </summary>
+internal sealed class WebhookMetrics : IDisposable
+{
+    public const string MeterName = "PodIdentityWebhook";
+
+    /// <summary>Pods admitted unmutated because their ServiceAccount could not be found.</summary>
+    public const string MissingServiceAccountCount = "pod_identity_webhook_missing_sa_count";
+
+    /// <summary>Pods resolved to an identity, patched or not, by <c>method</c> (<see cref="IdentityModeNames"/>), as the reference counts.</summary>
+    public const string PodCount = "pod_identity_webhook_pod_count";
+
+    /// <summary>1 once any ServiceAccount is cached or a pod resolves to an identity, as the reference.</summary>
+    public const string Used = "pod_identity_webhook_used";
+
+    /// <summary>NotAfter of the certificate the webhook port serves now, in Unix seconds; follows reloads.</summary>
+    public const string ServingCertificateExpiry = "pod_identity_webhook_serving_certificate_expiry_timestamp_seconds";
+
+    /// <summary>Always 1, with the build's <c>version</c> and <c>revision</c> as labels.</summary>
+    public const string BuildInfo = "pod_identity_webhook_build_info";
+
+    /// <summary>ServiceAccounts the webhook knows now (API cache or file).</summary>
+    public const string ServiceAccountCacheSize = "pod_identity_webhook_service_account_cache_size";
+
+    /// <summary>When the ServiceAccounts were last loaded whole (API list or file read), in Unix seconds.</summary>
+    public const string ServiceAccountLastSync = "pod_identity_webhook_service_account_last_sync_timestamp_seconds";
+
+    /// <summary>ServiceAccount watches started again after the first one.</summary>
+    public const string ServiceAccountWatchRestarts = "pod_identity_webhook_service_account_watch_restart_count";
+
+    /// <summary>Pods examined and left unpatched, by <c>reason</c> (<see cref="NotMutatedReasons"/>).</summary>
+    public const string PodNotMutatedCount = "pod_identity_webhook_pod_not_mutated_count";
+
+    /// <summary>Requests on the webhook port, by verb, path and code.</summary>
+    public const string RequestCount = "http_request_count";
+
+    /// <summary>Request latency on the webhook port in microseconds, by verb and path.</summary>
+    public const string RequestLatencies = "http_request_latencies";
+
+    /// <summary>Time to handle one AdmissionReview, body read to answer ready.</summary>
+    public const string AdmissionDuration = "admission_duration_seconds";
+
+    private readonly Counter<long> _missingServiceAccounts;
+    private readonly Counter<long> _pods;
+    private readonly Counter<long> _notMutated;
+    private readonly Counter<long> _watchRestarts;
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _requestLatencies;
+    private readonly Histogram<double> _admissionDuration;
+    private readonly TimeProvider _time;
+    private int _used;
+    private long _lastSyncMilliseconds;
+    private IServiceAccountSource? _serviceAccounts;
+
+    /// <param name="certificateNotAfter">
+    /// The served certificate's NotAfter; null where no port serves TLS (tests of the
+    /// instruments alone): no expiry series then.
+    /// </param>
+    public WebhookMetrics(Func<DateTime>? certificateNotAfter = null, TimeProvider? time = null)
+    {
+        _time = time ?? TimeProvider.System;
+        Meter = new Meter(MeterName);
+        _missingServiceAccounts = Meter.CreateCounter<long>(
+            MissingServiceAccountCount, description: "Pods admitted without mutation because their ServiceAccount was not found");
+        _pods = Meter.CreateCounter<long>(PodCount, description: "Pods resolved to an identity by the webhook, by credential method");
+        Meter.CreateObservableGauge(
+            Used, () => Volatile.Read(ref _used), description: "1 once the webhook has cached a ServiceAccount or resolved an identity for a pod");
+        if (certificateNotAfter is not null)
+        {
+            Meter.CreateObservableGauge(
+                ServingCertificateExpiry,
+                () => new DateTimeOffset(certificateNotAfter().ToUniversalTime(), TimeSpan.Zero).ToUnixTimeSeconds(),
+                unit: "s",
+                description: "Expiry (NotAfter) of the certificate served on the webhook port, in Unix seconds");
+        }
+
+        var (version, revision) = VersionOf(typeof(WebhookMetrics).Assembly);
+        var buildLabels = new[]
+        {
+            new KeyValuePair<string, object?>("revision", revision),
+            new KeyValuePair<string, object?>("version", version),
+        };
+        Meter.CreateObservableGauge(
+            BuildInfo, () => new Measurement<long>(1, buildLabels), description: "Always 1; the labels name the webhook's version and source revision");
+        Meter.CreateObservableGauge(ServiceAccountCacheSize, ObserveCacheSize, description: "ServiceAccounts the webhook knows now");
+        Meter.CreateObservableGauge(
+            ServiceAccountLastSync,
+            ObserveLastSync,
+            unit: "s",
+            description: "When the ServiceAccounts were last loaded whole (API list or file read), in Unix seconds");
+        _watchRestarts = Meter.CreateCounter<long>(
+            ServiceAccountWatchRestarts, description: "ServiceAccount watches started again after the first one (timeout, error or expiry)");
+        _notMutated = Meter.CreateCounter<long>(PodNotMutatedCount, description: "Pods examined and left without a patch, by reason");
+
+        _requests = Meter.CreateCounter<long>(
+            RequestCount, description: "Counter of requests broken out for each verb, path, and response code.");
+        _requestLatencies = Meter.CreateHistogram<double>(
+            RequestLatencies, description: "Response latency distribution in microseconds for each verb and path");
+        _admissionDuration = Meter.CreateHistogram<double>(
+            AdmissionDuration, unit: "s", description: "Time to handle one AdmissionReview, in seconds");
+        RuntimeInstruments.Register(Meter);
+    }
+
+    public Meter Meter { get; }
+
+    /// <summary>The reference's buckets, prometheus.ExponentialBuckets(125000, 2, 7): 125 ms to 8 s in µs.</summary>
+    public static IReadOnlyList<double> LatencyBuckets { get; } = [125_000, 250_000, 500_000, 1_000_000, 2_000_000, 4_000_000, 8_000_000];
+
+    /// <summary>A review takes tens of microseconds; a cache-miss lookup can take the grace period.</summary>
+    public static IReadOnlyList<double> AdmissionBuckets { get; } =
+        [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    /// <summary>The bucket bounds of one of these histograms, or null for any other instrument.</summary>
+    public static IReadOnlyList<double>? BucketsOf(string instrumentName) => instrumentName switch
+    {
+        RequestLatencies => LatencyBuckets,
+        AdmissionDuration => AdmissionBuckets,
+        _ => null,
+    };
+
+    public void MissingServiceAccount() => _missingServiceAccounts.Add(1);
+
+    public void PodMutated(IdentityMode mode) => _pods.Add(1, new KeyValuePair<string, object?>("method", IdentityModeNames.Of(mode)));
+
+    /// <param name="reason">One of <see cref="NotMutatedReasons"/>, so the series stay few.</param>
+    public void PodNotMutated(string reason) => _notMutated.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    /// <summary>Flips <see cref="Used"/> to 1; cheap enough for every admission.</summary>
+    public void IdentitySeen()
+    {
+        if (Volatile.Read(ref _used) == 0)
+        {
+            Volatile.Write(ref _used, 1);
+        }
+    }
+
+    /// <summary>The ServiceAccounts were loaded whole (a complete API list, a file read).</summary>
+    public void ServiceAccountsSynced() => Volatile.Write(ref _lastSyncMilliseconds, _time.GetUtcNow().ToUnixTimeMilliseconds());
+
+    public void ServiceAccountWatchRestarted() => _watchRestarts.Add(1);
+
+    /// <summary>The source <see cref="ServiceAccountCacheSize"/> reads at each collection.</summary>
+    public void ObserveServiceAccounts(IServiceAccountSource source) => Volatile.Write(ref _serviceAccounts, source);
+
+    public void Request(string verb, string path, int statusCode, TimeSpan elapsed)
+    {
+        var verbTag = new KeyValuePair<string, object?>("verb", verb);
+        var pathTag = new KeyValuePair<string, object?>("path", path);
+        _requests.Add(1, verbTag, pathTag, new KeyValuePair<string, object?>("code", StatusCodeText(statusCode)));
+        _requestLatencies.Record(elapsed.TotalMicroseconds, verbTag, pathTag);
+    }
+
+    public void Admission(TimeSpan elapsed) => _admissionDuration.Record(elapsed.TotalSeconds);
+
+    /// <summary>
+    /// Zero samples for the series dashboards rate() over, so they exist before the first
+    /// event (the reference's label-less counters start at 0 too). Called once a MeterProvider listens.
+    /// </summary>
+    public void PublishZeros()
+    {
+        _missingServiceAccounts.Add(0);
+        _watchRestarts.Add(0);
+        _pods.Add(0, new KeyValuePair<string, object?>("method", IdentityModeNames.WebIdentity));
+        _pods.Add(0, new KeyValuePair<string, object?>("method", IdentityModeNames.ContainerCredentials));
+        foreach (var reason in NotMutatedReasons.All)
+        {
+            _notMutated.Add(0, new KeyValuePair<string, object?>("reason", reason));
+        }
+    }
+
+    public void Dispose() => Meter.Dispose();
+
+    /// <summary>The informational version split at '+': "0.1.0+abc123" is version 0.1.0, revision abc123.</summary>
+    internal static (string Version, string Revision) VersionOf(Assembly assembly)
+    {
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+            ?? assembly.GetName().Version?.ToString()
+            ?? "unknown";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return plus < 0 ? (informational, "unknown") : (informational[..plus], informational[(plus + 1)..]);
+    }
+
+    private IEnumerable<Measurement<int>> ObserveCacheSize()
+    {
+        if (Volatile.Read(ref _serviceAccounts) is { } source)
+        {
+            yield return new Measurement<int>(source.Count);
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveLastSync()
+    {
+        var milliseconds = Volatile.Read(ref _lastSyncMilliseconds);
+        if (milliseconds > 0)
+        {
+            yield return new Measurement<double>(milliseconds / 1000.0);
+        }
+    }
+
+    // Interned texts for the codes the webhook answers with, so counting allocates nothing.
+    private static string StatusCodeText(int code) => code switch
+    {
+        200 => "200",
+        400 => "400",
+        404 => "404",
+        405 => "405",
+        413 => "413",
+        415 => "415",
+        500 => "500",
+        503 => "503",
+        _ => code.ToString(CultureInfo.InvariantCulture),
+    };
+}
