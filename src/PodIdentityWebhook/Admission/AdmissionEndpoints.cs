@@ -1,6 +1,7 @@
 using System.Diagnostics;
-using PodIdentityWebhook.Metrics;
+using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Admission;
 
@@ -173,7 +174,7 @@ internal static class AdmissionEndpoints
         if (outcome.Decision?.Identity is { } identity)
         {
             metrics.IdentitySeen();
-            metrics.PodMutated(identity.Mode);
+            metrics.PodMutated(IdentityModeNames.Of(identity.Mode));
         }
 
         if (outcome.NotMutated is { } reason)

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.Text.Json;
 using PodIdentityWebhook.Identity;
-using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Mutation;
+
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Admission;
 

@@ -1,5 +1,6 @@
-using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
+
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Identity;
 

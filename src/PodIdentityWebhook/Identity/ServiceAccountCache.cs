@@ -1,7 +1,8 @@
 using k8s.Models;
 using PodIdentityWebhook.Kubernetes;
-using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
+
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Identity;
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
-using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
+
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Identity;
 

@@ -2,6 +2,8 @@ using Microsoft.Net.Http.Headers;
 using OpenTelemetry.Metrics;
 using PodIdentityWebhook.Options;
 
+using PodIdentityWebhook.Telemetry;
+
 namespace PodIdentityWebhook.Metrics;
 
 /// <summary>
@@ -20,8 +22,9 @@ internal static class MetricsEndpoints
         var metrics = services.GetRequiredService<WebhookMetrics>();
         // Resolving the provider starts it listening; the zeros then land in it.
         var meterProvider = services.GetRequiredService<MeterProvider>();
-        metrics.ObserveServiceAccounts(services.GetRequiredService<Identity.IServiceAccountSource>());
-        metrics.PublishZeros();
+        var serviceAccounts = services.GetRequiredService<Identity.IServiceAccountSource>();
+        metrics.ObserveServiceAccounts(() => serviceAccounts.Count);
+        metrics.PublishZeros(Identity.IdentityModeNames.WebIdentity, Identity.IdentityModeNames.ContainerCredentials);
 
         // The exporter offers OpenMetrics to a scraper that asks for it; the reference's names
         // (counters without _total) are valid only in the classic format, so that is all it is asked for.

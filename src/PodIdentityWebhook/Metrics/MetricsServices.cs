@@ -4,6 +4,8 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using PodIdentityWebhook.Identity;
 
+using PodIdentityWebhook.Telemetry;
+
 namespace PodIdentityWebhook.Metrics;
 
 /// <summary>

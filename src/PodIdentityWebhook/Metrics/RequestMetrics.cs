@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using PodIdentityWebhook.Admission;
 
+using PodIdentityWebhook.Telemetry;
+
 namespace PodIdentityWebhook.Metrics;
 
 /// <summary>

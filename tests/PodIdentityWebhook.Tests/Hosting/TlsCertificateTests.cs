@@ -7,13 +7,14 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PodIdentityWebhook.Hosting;
-using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Metrics;
 using PodIdentityWebhook.Tests.Support;
 
 #pragma warning disable CA5359 // The webhook serves throwaway certificates; the tests read them, not trust them.
+
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Tests.Hosting;
 

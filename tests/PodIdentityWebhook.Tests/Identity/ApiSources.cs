@@ -2,8 +2,8 @@ using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Kubernetes;
-using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Telemetry;
 using PodIdentityWebhook.Tests.Kubernetes;
 
 namespace PodIdentityWebhook.Tests.Identity;

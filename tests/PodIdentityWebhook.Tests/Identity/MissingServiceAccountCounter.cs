@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
-using PodIdentityWebhook.Metrics;
+
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Tests.Identity;
 

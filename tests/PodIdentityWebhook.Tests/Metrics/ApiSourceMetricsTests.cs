@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using PodIdentityWebhook.Identity;
-using PodIdentityWebhook.Metrics;
+using PodIdentityWebhook.Telemetry;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Kubernetes;
 using PodIdentityWebhook.Tests.Support;

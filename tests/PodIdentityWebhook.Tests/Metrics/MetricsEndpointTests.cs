@@ -1,5 +1,5 @@
 using System.Net;
-using PodIdentityWebhook.Metrics;
+using PodIdentityWebhook.Telemetry;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Support;
 

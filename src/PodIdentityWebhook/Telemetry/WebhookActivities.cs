@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace PodIdentityWebhook.Metrics;
+namespace PodIdentityWebhook.Telemetry;
 
 /// <summary>
 /// The webhook's traces: one Activity per AdmissionReview. Exported over OTLP only when

@@ -1,4 +1,4 @@
-namespace PodIdentityWebhook.Metrics;
+namespace PodIdentityWebhook.Telemetry;
 
 /// <summary>
 /// Why a pod in a review was left without a patch: the <c>reason</c> label of

@@ -1,15 +1,14 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Reflection;
-using PodIdentityWebhook.Identity;
 
-namespace PodIdentityWebhook.Metrics;
+namespace PodIdentityWebhook.Telemetry;
 
 /// <summary>
 /// The webhook's instruments, under the reference's metric names so dashboards keep working.
 /// Instrument names are the Prometheus names as exposed on <c>/metrics</c> (the exporter is
 /// told to add no suffix); descriptions are the HELP text. Each instance owns its meter, and
-/// each host's MeterProvider keeps only its own (see <see cref="MetricsServices"/>), so tests
+/// each host's MeterProvider keeps only its own (see Metrics/MetricsServices), so tests
 /// observe only theirs.
 /// </summary>
 internal sealed class WebhookMetrics : IDisposable
@@ -19,7 +18,7 @@ internal sealed class WebhookMetrics : IDisposable
     /// <summary>Pods admitted unmutated because their ServiceAccount could not be found.</summary>
     public const string MissingServiceAccountCount = "pod_identity_webhook_missing_sa_count";
 
-    /// <summary>Pods resolved to an identity, patched or not, by <c>method</c> (<see cref="IdentityModeNames"/>), as the reference counts.</summary>
+    /// <summary>Pods resolved to an identity, patched or not, by <c>method</c> (Identity.IdentityModeNames), as the reference counts.</summary>
     public const string PodCount = "pod_identity_webhook_pod_count";
 
     /// <summary>1 once any ServiceAccount is cached or a pod resolves to an identity, as the reference.</summary>
@@ -62,7 +61,7 @@ internal sealed class WebhookMetrics : IDisposable
     private readonly TimeProvider _time;
     private int _used;
     private long _lastSyncMilliseconds;
-    private IServiceAccountSource? _serviceAccounts;
+    private Func<int>? _serviceAccountCount;
 
     /// <param name="certificateNotAfter">
     /// The served certificate's NotAfter; null where no port serves TLS (tests of the
@@ -132,7 +131,8 @@ internal sealed class WebhookMetrics : IDisposable
 
     public void MissingServiceAccount() => _missingServiceAccounts.Add(1);
 
-    public void PodMutated(IdentityMode mode) => _pods.Add(1, new KeyValuePair<string, object?>("method", IdentityModeNames.Of(mode)));
+    /// <param name="method">The reference's name for how the pod gets credentials (Identity's IdentityModeNames).</param>
+    public void PodMutated(string method) => _pods.Add(1, new KeyValuePair<string, object?>("method", method));
 
     /// <param name="reason">One of <see cref="NotMutatedReasons"/>, so the series stay few.</param>
     public void PodNotMutated(string reason) => _notMutated.Add(1, new KeyValuePair<string, object?>("reason", reason));
@@ -151,8 +151,8 @@ internal sealed class WebhookMetrics : IDisposable
 
     public void ServiceAccountWatchRestarted() => _watchRestarts.Add(1);
 
-    /// <summary>The source <see cref="ServiceAccountCacheSize"/> reads at each collection.</summary>
-    public void ObserveServiceAccounts(IServiceAccountSource source) => Volatile.Write(ref _serviceAccounts, source);
+    /// <summary>What <see cref="ServiceAccountCacheSize"/> reads at each collection: the ServiceAccounts known now.</summary>
+    public void ObserveServiceAccounts(Func<int> count) => Volatile.Write(ref _serviceAccountCount, count);
 
     public void Request(string verb, string path, int statusCode, TimeSpan elapsed)
     {
@@ -168,12 +168,15 @@ internal sealed class WebhookMetrics : IDisposable
     /// Zero samples for the series dashboards rate() over, so they exist before the first
     /// event (the reference's label-less counters start at 0 too). Called once a MeterProvider listens.
     /// </summary>
-    public void PublishZeros()
+    /// <param name="methods">Every <c>method</c> label value of the pod count.</param>
+    public void PublishZeros(params ReadOnlySpan<string> methods)
     {
         _missingServiceAccounts.Add(0);
         _watchRestarts.Add(0);
-        _pods.Add(0, new KeyValuePair<string, object?>("method", IdentityModeNames.WebIdentity));
-        _pods.Add(0, new KeyValuePair<string, object?>("method", IdentityModeNames.ContainerCredentials));
+        foreach (var method in methods)
+        {
+            _pods.Add(0, new KeyValuePair<string, object?>("method", method));
+        }
         foreach (var reason in NotMutatedReasons.All)
         {
             _notMutated.Add(0, new KeyValuePair<string, object?>("reason", reason));
@@ -194,9 +197,9 @@ internal sealed class WebhookMetrics : IDisposable
 
     private IEnumerable<Measurement<int>> ObserveCacheSize()
     {
-        if (Volatile.Read(ref _serviceAccounts) is { } source)
+        if (Volatile.Read(ref _serviceAccountCount) is { } count)
         {
-            yield return new Measurement<int>(source.Count);
+            yield return new Measurement<int>(count());
         }
     }
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 
-namespace PodIdentityWebhook.Metrics;
+namespace PodIdentityWebhook.Telemetry;
 
 /// <summary>
 /// Process and runtime metrics as observable instruments, read only when scraped. Names
