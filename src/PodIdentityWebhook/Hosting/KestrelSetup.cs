@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -14,7 +13,7 @@ internal static class KestrelSetup
     public static IWebHostBuilder ConfigureWebhookKestrel(
         this IWebHostBuilder webHost, WebhookOptions options, ServingCertificate certificate)
     {
-        var address = ParseBindAddress(options.BindAddress);
+        var address = OptionsValidator.BindAddress(options.BindAddress) ?? throw new ConfigurationException(OptionsValidator.Problem(options)!);
         var cipherSuites = OperatingSystem.IsWindows() ? null : TlsCipherSuites.From(options.TlsCipherSuites);
         var protocols = TlsProtocols.From(options.TlsMinVersion);
         return webHost.ConfigureKestrel(kestrel =>
@@ -32,11 +31,6 @@ internal static class KestrelSetup
                     OnConnection = _ => ValueTask.FromResult(ServerOptions(certificate, protocols, cipherSuites)),
                 });
             });
-            if (options.MetricsPort != 0 && options.MetricsPort == options.Port)
-            {
-                throw new ConfigurationException($"--metrics-port: {options.MetricsPort} is also --port; the metrics server needs a port of its own");
-            }
-
             MetricsListener.Configure(kestrel, address, options);
         });
     }
@@ -56,22 +50,5 @@ internal static class KestrelSetup
         }
 
         return ssl;
-    }
-
-    private static IPAddress ParseBindAddress(string bindAddress)
-    {
-        if (bindAddress.Length == 0)
-        {
-            return IPAddress.IPv6Any;
-        }
-
-        if (bindAddress == "localhost")
-        {
-            return IPAddress.Loopback;
-        }
-
-        return IPAddress.TryParse(bindAddress, out var address)
-            ? address
-            : throw new ConfigurationException($"--bind-address: \"{bindAddress}\" is not an IP address");
     }
 }

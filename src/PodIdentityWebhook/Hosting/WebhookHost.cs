@@ -14,6 +14,7 @@ internal static class WebhookHost
     public static async Task<WebApplication> BuildAsync(
         WebhookOptions options, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        OptionsValidator.Validate(options);
         var certificate = ServingCertificate.FromOptions(options);
         var account = options.ComposeRoleArn ? await AccountInfo.ReadAsync(cancellationToken) : null;
 

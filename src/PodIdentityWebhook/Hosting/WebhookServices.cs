@@ -45,12 +45,6 @@ internal static class WebhookServices
 
     private static void AddServiceAccountsFile(IServiceCollection services, WebhookOptions options)
     {
-        if (options.WatchConfigMap)
-        {
-            throw new ConfigurationException(
-                "--watch-config-map reads the ConfigMap from the Kubernetes API, and --service-accounts-file replaces the API: use one or the other");
-        }
-
         services.AddSingleton<ServiceAccountFileSource>(sp => new ServiceAccountFileSource(
             options.ServiceAccountsFile,
             sp.GetRequiredService<ServiceAccountParser>(),

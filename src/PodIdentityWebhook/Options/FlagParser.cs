@@ -95,28 +95,13 @@ internal static class FlagParser
             return Result(state, positionals) with { Options = state.Options, VersionRequested = true };
         }
 
-        if (state.Options.InCluster)
+        if (OptionsValidator.Problem(state.Options) is { } invalid)
         {
-            return Failure(state, positionals, InClusterError);
-        }
-
-        if (state.Options.ReviewMemoryBudget < MinBudgetPerReview * state.Options.MaxReviewBytes)
-        {
-            return Failure(state, positionals,
-                $"--review-memory-budget ({state.Options.ReviewMemoryBudget}) must be at least {MinBudgetPerReview} times --max-review-bytes ({state.Options.MaxReviewBytes}): "
-                + "large reviews share a quarter of the budget, and the largest must fit in it");
+            return Failure(state, positionals, invalid);
         }
 
         return Result(state, positionals) with { Options = state.Options };
     }
-
-    private const int MinBudgetPerReview = 4;
-
-    private const string InClusterError =
-        "--in-cluster=true is not supported: the reference's in-cluster mode gets its serving certificate " +
-        "through the CertificateSigningRequest API with a signer that current Kubernetes no longer issues. " +
-        "Mount a certificate (for example from cert-manager) and pass --tls-cert and --tls-key instead, " +
-        "leaving --in-cluster unset or false.";
 
     private static Dictionary<string, FlagDefinition> Index(IReadOnlyList<FlagDefinition> extraFlags)
     {

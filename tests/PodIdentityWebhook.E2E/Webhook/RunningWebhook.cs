@@ -66,6 +66,13 @@ internal sealed class RunningWebhook : IAsyncDisposable
         var folder = Directory.CreateTempSubdirectory("piw-webhook-").FullName;
         var caPem = WriteCertificate(folder, host);
         var port = ControlPlaneFixture.FreePort();
+        var metricsPort = ControlPlaneFixture.FreePort();
+        while (metricsPort == port)
+        {
+            // A port just released can come back at once; the webhook refuses the same port twice.
+            metricsPort = ControlPlaneFixture.FreePort();
+        }
+
         if (!File.Exists(Product))
         {
             throw new InvalidOperationException($"{Product} does not exist; {ProductVariable} must name the published PodIdentityWebhook binary");
@@ -77,7 +84,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
             .. prefix,
             "--bind-address", host.ToString(),
             "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--metrics-port", ControlPlaneFixture.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--metrics-port", metricsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--tls-cert", Path.Combine(folder, "tls.crt"),
             "--tls-key", Path.Combine(folder, "tls.key"),
             .. flags,

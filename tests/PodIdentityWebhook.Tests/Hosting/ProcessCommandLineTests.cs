@@ -148,24 +148,24 @@ public class ProcessCommandLineTests
     }
 
     [Fact]
-    public async Task Bind_address_that_is_not_an_IP_exits_1_naming_the_flag()
+    public async Task Bind_address_that_is_not_an_IP_is_a_usage_error_naming_the_flag()
     {
         using var run = await ProductProcess.RunAsync(
             "--port", "0", "--bind-address", "not-an-address", "--self-signed-cert", "--service-accounts-file", ServiceAccounts);
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("--bind-address", run.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Metrics_port_equal_to_port_exits_1_naming_the_flag()
+    public async Task Metrics_port_equal_to_port_is_a_usage_error_naming_the_flag()
     {
         var port = FreePort.Pick().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
         using var run = await ProductProcess.RunAsync(
             "--port", port, "--metrics-port", port, "--bind-address", "127.0.0.1", "--self-signed-cert", "--service-accounts-file", ServiceAccounts);
 
-        Assert.True(run.ExitCode == 1, run.ToString());
+        Assert.True(run.ExitCode == 2, run.ToString());
         Assert.Contains("--metrics-port", run.Stderr, StringComparison.Ordinal);
     }
 

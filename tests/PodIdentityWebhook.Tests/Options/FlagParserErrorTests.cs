@@ -25,20 +25,6 @@ public class FlagParserErrorTests
     public void Bad_value_error_names_the_flag_and_the_rule(string arg, string expected) =>
         Assert.Equal(expected, Flags.Error(arg));
 
-    [Theory]
-    [InlineData("--in-cluster")]
-    [InlineData("--in-cluster=true")]
-    [InlineData("-in-cluster=1")]
-    public void In_cluster_true_is_an_error_pointing_to_mounted_certificates(string arg)
-    {
-        var error = Flags.Error(arg);
-
-        Assert.StartsWith("--in-cluster=true", error, StringComparison.Ordinal);
-        Assert.Contains("CertificateSigningRequest", error, StringComparison.Ordinal);
-        Assert.Contains("--tls-cert", error, StringComparison.Ordinal);
-        Assert.Contains("--tls-key", error, StringComparison.Ordinal);
-    }
-
     [Fact]
     public void In_cluster_set_then_unset_is_accepted() => Assert.False(Flags.Ok("--in-cluster", "--in-cluster=false").InCluster);
 
@@ -74,12 +60,4 @@ public class FlagParserErrorTests
 
     [Fact]
     public void First_error_wins() => Assert.Contains("--port", Flags.Error("--port=x", "--metrics-port=y"), StringComparison.Ordinal);
-
-    [Fact]
-    public void Memory_budget_too_small_for_the_largest_review_stops_startup_naming_both_flags()
-    {
-        var error = Flags.Error("--max-review-bytes=4Mi", "--review-memory-budget=8Mi");
-
-        Assert.StartsWith("--review-memory-budget (8388608) must be at least 4 times --max-review-bytes (4194304)", error, StringComparison.Ordinal);
-    }
 }
