@@ -16,14 +16,14 @@ git worktree add --detach "$work/base" "$rev" >/dev/null
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; cleanup' EXIT
 (cd "$work/base" && scripts/publish.sh "$work/publish-base" >&2)
 
-start() { # PUBLISH_DIR PORT -> pid
+start() { # PUBLISH_DIR PORT: sets started_pid (no subshell, so cleanup knows the pid)
   $(webhook_command "$1") --port "$2" --metrics-port "$(( $2 + 1 ))" --bind-address 127.0.0.1 --self-signed-cert \
     --service-accounts-file examples/service-accounts.yaml --aws-default-region us-west-2 >"$work/webhook-$2.log" 2>&1 &
-  pids+=($!)
-  echo $!
+  started_pid=$!
+  pids+=("$started_pid")
 }
-a_pid="$(start "$work/publish-base" 18443)"
-b_pid="$(start "$work/publish" 18453)"
+start "$work/publish-base" 18443; a_pid="$started_pid"
+start "$work/publish" 18453; b_pid="$started_pid"
 wait_ready https://127.0.0.1:18443/readyz
 wait_ready https://127.0.0.1:18453/readyz
 
