@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using PodIdentityWebhook.Certificates;
 using PodIdentityWebhook.Hosting;
 
 namespace PodIdentityWebhook.Load;

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 
-namespace PodIdentityWebhook.Hosting;
+namespace PodIdentityWebhook.Certificates;
 
 /// <summary>
 /// A serving certificate as read from --tls-cert: the leaf (with its key) and the certificates

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using PodIdentityWebhook.Options;
 
-namespace PodIdentityWebhook.Hosting;
+namespace PodIdentityWebhook.Certificates;
 
 /// <summary>Loads the serving certificate from PEM files, with errors that name the flag and the path.</summary>
 internal static class CertificateLoader

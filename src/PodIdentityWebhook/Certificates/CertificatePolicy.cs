@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 
-namespace PodIdentityWebhook.Hosting;
+namespace PodIdentityWebhook.Certificates;
 
 /// <summary>
 /// What a serving certificate must be before it is served: within its validity period (every

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace PodIdentityWebhook.Hosting;
+namespace PodIdentityWebhook.Certificates;
 
 /// <summary>An in-memory certificate for local runs and tests (--self-signed-cert).</summary>
 internal static class SelfSignedCertificate

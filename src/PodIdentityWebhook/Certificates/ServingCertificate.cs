@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using PodIdentityWebhook.Options;
 
-namespace PodIdentityWebhook.Hosting;
+namespace PodIdentityWebhook.Certificates;
 
 /// <summary>
 /// The certificate chain the webhook port serves, as a context built once per certificate;

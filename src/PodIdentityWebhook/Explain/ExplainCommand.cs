@@ -1,6 +1,5 @@
 using System.Text.Json;
 using PodIdentityWebhook.Admission;
-using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Manifests;
 using PodIdentityWebhook.Mutation;

@@ -1,7 +1,7 @@
-using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Certificates;
 using PodIdentityWebhook.Options;
 
-namespace PodIdentityWebhook.Hosting;
+namespace PodIdentityWebhook.Files;
 
 /// <summary>
 /// Follows --tls-cert and --tls-key (the symlink swap of a mounted Secret included, through

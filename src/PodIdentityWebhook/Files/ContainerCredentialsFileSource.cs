@@ -1,94 +1,67 @@
 using System.Text.Json;
-using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Identity;
 
-namespace PodIdentityWebhook.Identity;
+namespace PodIdentityWebhook.Files;
 
 /// <summary>
 /// The EKS Pod Identity associations from --watch-container-credentials-config, reloaded when
 /// the file changes, including the symlink swap of a mounted ConfigMap. Missing or empty
 /// file: no identities. A version that does not parse keeps the last good set.
 /// </summary>
-internal sealed partial class ContainerCredentialsFileSource : IContainerCredentialsSource, IDisposable
+internal sealed partial class ContainerCredentialsFileSource : ReloadedFile<ContainerCredentialsIdentities>, IContainerCredentialsSource
 {
     private readonly ILogger<ContainerCredentialsFileSource> _logger;
-    private readonly WatchedFile _file;
-    private ContainerCredentialsIdentities _identities = ContainerCredentialsIdentities.Empty;
-    private long _version;
-    private long _failedReloads;
 
     public ContainerCredentialsFileSource(
         string path,
         ILogger<ContainerCredentialsFileSource> logger,
         TimeSpan? pollInterval = null,
         bool watchDirectory = true)
+        : base(IdentityConstants.ContainerCredentialsConfigFlag, path, ContainerCredentialsIdentities.Empty, logger, pollInterval, watchDirectory)
     {
         _logger = logger;
-        _file = new WatchedFile(path, OnChange, logger, pollInterval, watchDirectory);
     }
 
-    /// <summary>Number of loads that took effect (the first one included).</summary>
-    public long Version => Volatile.Read(ref _version);
+    public int Count => Current.Count;
 
-    /// <summary>Number of versions refused because they did not parse.</summary>
-    public long FailedReloads => Volatile.Read(ref _failedReloads);
+    public bool Contains(string @namespace, string serviceAccount) => Current.Contains(@namespace, serviceAccount);
 
-    public int Count => Volatile.Read(ref _identities).Count;
+    public IReadOnlyCollection<(string Namespace, string ServiceAccount)> All() => Current.All();
 
-    /// <summary>
-    /// Loads the file and starts following it. A missing file is fine (no identities yet);
-    /// one that does not parse throws <see cref="ConfigurationException"/> naming the flag.
-    /// </summary>
-    public void Start() => _file.Start();
-
-    public bool Contains(string @namespace, string serviceAccount) =>
-        Volatile.Read(ref _identities).Contains(@namespace, serviceAccount);
-
-    public IReadOnlyCollection<(string Namespace, string ServiceAccount)> All() => Volatile.Read(ref _identities).All();
-
-    /// <summary>Reads the file again soon, even if it looks unchanged; the current set serves meanwhile.</summary>
-    public void Reload() => _file.Reload();
-
-    public void Dispose() => _file.Dispose();
-
-    private void OnChange(byte[]? content)
+    protected override ContainerCredentialsIdentities? Load(byte[]? content, out string problem, out Exception? cause)
     {
-        var starting = Version == 0;
-        ContainerCredentialsIdentities identities;
+        (problem, cause) = ("", null);
         try
         {
-            identities = content is null ? ContainerCredentialsIdentities.Empty : ContainerCredentialsIdentities.Parse(content);
+            return content is null ? ContainerCredentialsIdentities.Empty : ContainerCredentialsIdentities.Parse(content);
         }
         catch (JsonException ex)
         {
-            if (starting)
-            {
-                throw new ConfigurationException(
-                    $"{IdentityConstants.ContainerCredentialsConfigFlag}: file {_file.FullPath} is not valid JSON: {ex.Message}", ex);
-            }
-
-            Interlocked.Increment(ref _failedReloads);
-            LogParseFailed(_logger, _file.FullPath, Count, ex);
-            return;
+            (problem, cause) = ($"is not valid JSON: {ex.Message}", ex);
+            return null;
         }
+    }
 
-        Volatile.Write(ref _identities, identities);
-        Interlocked.Increment(ref _version);
-        if (content is null)
+    protected override void OnLoaded(ContainerCredentialsIdentities value, bool fileMissing)
+    {
+        if (fileMissing)
         {
-            LogMissing(_logger, _file.FullPath);
+            LogMissing(_logger, FullPath);
         }
         else
         {
-            LogLoaded(_logger, _file.FullPath, identities.Count);
+            LogLoaded(_logger, FullPath, value.Count);
         }
     }
+
+    protected override void OnRefused(string problem, Exception? cause, bool fileMissing) => LogParseFailed(_logger, FullPath, Count, cause);
 
     [LoggerMessage(EventId = 3030, Level = LogLevel.Information, Message = "Loaded {Count} container-credentials identities from {Path}")]
     private static partial void LogLoaded(ILogger logger, string path, int count);
 
     [LoggerMessage(EventId = 3031, Level = LogLevel.Error,
         Message = "Container-credentials file {Path} does not parse; keeping the {Count} identities loaded before")]
-    private static partial void LogParseFailed(ILogger logger, string path, int count, Exception exception);
+    private static partial void LogParseFailed(ILogger logger, string path, int count, Exception? exception);
 
     [LoggerMessage(EventId = 3032, Level = LogLevel.Warning, Message = "Container-credentials file {Path} does not exist; no identities")]
     private static partial void LogMissing(ILogger logger, string path);

@@ -1,4 +1,4 @@
-namespace PodIdentityWebhook.Identity;
+namespace PodIdentityWebhook.Files;
 
 /// <summary>
 /// What the poll compares to see a file change: the path with every symlink resolved (a

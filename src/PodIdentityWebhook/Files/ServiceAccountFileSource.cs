@@ -1,25 +1,20 @@
 using System.Collections.Frozen;
-using PodIdentityWebhook.Options;
-
+using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Telemetry;
 
-namespace PodIdentityWebhook.Identity;
+namespace PodIdentityWebhook.Files;
 
 /// <summary>
 /// [beyond] ServiceAccounts from a local YAML or JSON file (--service-accounts-file) instead
-/// of the API, reloaded when the file changes. A version that does not parse keeps the last
-/// good set. Lookups read one immutable snapshot, swapped whole on reload.
+/// of the API, reloaded when the file changes. A version that does not parse, or a file that
+/// is gone, keeps the last good set. Lookups read one immutable snapshot, swapped whole on reload.
 /// </summary>
-internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, IDisposable
+internal sealed partial class ServiceAccountFileSource
+    : ReloadedFile<FrozenDictionary<(string Namespace, string Name), ServiceAccountIdentity>>, IServiceAccountSource
 {
     private readonly ServiceAccountParser _parser;
     private readonly ILogger<ServiceAccountFileSource> _logger;
-    private readonly WatchedFile _file;
     private readonly WebhookMetrics? _metrics;
-    private FrozenDictionary<(string Namespace, string Name), ServiceAccountIdentity> _accounts =
-        FrozenDictionary<(string, string), ServiceAccountIdentity>.Empty;
-    private long _version;
-    private long _failedReloads;
 
     public ServiceAccountFileSource(
         string path,
@@ -27,78 +22,58 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
         ILogger<ServiceAccountFileSource> logger,
         TimeSpan? pollInterval = null,
         WebhookMetrics? metrics = null)
+        : base(IdentityConstants.ServiceAccountsFileFlag, path, FrozenDictionary<(string, string), ServiceAccountIdentity>.Empty, logger, pollInterval)
     {
         _parser = parser;
         _metrics = metrics;
         _logger = logger;
-        _file = new WatchedFile(path, OnChange, logger, pollInterval);
     }
 
-    public bool HasSynced => Volatile.Read(ref _version) > 0;
-
-    /// <summary>Number of successful loads; goes up on every reload that took effect.</summary>
-    public long Version => Volatile.Read(ref _version);
-
-    /// <summary>Number of reloads refused because the file was missing or did not parse.</summary>
-    public long FailedReloads => Volatile.Read(ref _failedReloads);
+    public bool HasSynced => Version > 0;
 
     /// <summary>How many ServiceAccounts the current snapshot holds.</summary>
-    public int Count => Volatile.Read(ref _accounts).Count;
+    public int Count => Current.Count;
 
-    /// <summary>
-    /// Loads the file and starts following it. Throws <see cref="ConfigurationException"/>
-    /// naming the flag when the file is missing or does not parse.
-    /// </summary>
-    public void Start() => _file.Start();
+    public ServiceAccountIdentity? Find(string @namespace, string name) => Current.GetValueOrDefault((@namespace, name));
 
-    public ServiceAccountIdentity? Find(string @namespace, string name) =>
-        Volatile.Read(ref _accounts).GetValueOrDefault((@namespace, name));
+    public IReadOnlyCollection<ServiceAccountIdentity> All() => Current.Values;
 
-    public IReadOnlyCollection<ServiceAccountIdentity> All() => Volatile.Read(ref _accounts).Values;
-
-    /// <summary>Reads the file again soon, even if it looks unchanged; the current set serves meanwhile.</summary>
-    public void Reload() => _file.Reload();
-
-    public void Dispose() => _file.Dispose();
-
-    private void OnChange(byte[]? content)
+    protected override FrozenDictionary<(string Namespace, string Name), ServiceAccountIdentity>? Load(
+        byte[]? content, out string problem, out Exception? cause)
     {
-        var starting = Version == 0;
+        (problem, cause) = ("does not exist", null);
         if (content is null)
         {
-            if (starting)
-            {
-                throw new ConfigurationException(
-                    $"{IdentityConstants.ServiceAccountsFileFlag}: file {_file.FullPath} does not exist");
-            }
-
-            Interlocked.Increment(ref _failedReloads);
-            LogFileMissing(_logger, _file.FullPath, Count);
-            return;
+            return null;
         }
 
-        FrozenDictionary<(string, string), ServiceAccountIdentity> accounts;
         try
         {
-            accounts = ServiceAccountFileParser.Parse(content, _parser);
+            return ServiceAccountFileParser.Parse(content, _parser);
         }
         catch (Exception ex)
         {
-            if (starting)
-            {
-                throw new ConfigurationException(
-                    $"{IdentityConstants.ServiceAccountsFileFlag}: file {_file.FullPath} is not valid YAML or JSON: {ex.Message}", ex);
-            }
-
-            Interlocked.Increment(ref _failedReloads);
-            LogParseFailed(_logger, _file.FullPath, Count, ex);
-            return;
+            (problem, cause) = ($"is not valid YAML or JSON: {ex.Message}", ex);
+            return null;
         }
+    }
 
-        Volatile.Write(ref _accounts, accounts);
-        Interlocked.Increment(ref _version);
+    protected override void OnLoaded(FrozenDictionary<(string Namespace, string Name), ServiceAccountIdentity> value, bool fileMissing)
+    {
         _metrics?.ServiceAccountsSynced();
-        LogLoaded(_logger, _file.FullPath, accounts.Count);
+        LogLoaded(_logger, FullPath, value.Count);
+    }
+
+    protected override void OnRefused(string problem, Exception? cause, bool fileMissing)
+    {
+        if (fileMissing)
+        {
+            LogFileMissing(_logger, FullPath, Count);
+        }
+        else
+        {
+            LogParseFailed(_logger, FullPath, Count, cause);
+        }
     }
 
     [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Loaded {Count} ServiceAccounts from {Path}")]
@@ -106,7 +81,7 @@ internal sealed partial class ServiceAccountFileSource : IServiceAccountSource, 
 
     [LoggerMessage(EventId = 3021, Level = LogLevel.Error,
         Message = "ServiceAccounts file {Path} does not parse; keeping the {Count} ServiceAccounts loaded before")]
-    private static partial void LogParseFailed(ILogger logger, string path, int count, Exception exception);
+    private static partial void LogParseFailed(ILogger logger, string path, int count, Exception? exception);
 
     [LoggerMessage(EventId = 3022, Level = LogLevel.Error,
         Message = "ServiceAccounts file {Path} is gone; keeping the {Count} ServiceAccounts loaded before")]

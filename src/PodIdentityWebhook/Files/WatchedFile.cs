@@ -1,5 +1,5 @@
 
-namespace PodIdentityWebhook.Identity;
+namespace PodIdentityWebhook.Files;
 
 /// <summary>
 /// Follows one file and hands its bytes to a callback whenever they change (null when the

@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
+using PodIdentityWebhook.Certificates;
 using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 

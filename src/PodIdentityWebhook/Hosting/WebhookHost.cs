@@ -1,4 +1,7 @@
 using PodIdentityWebhook.Admission;
+using PodIdentityWebhook.Certificates;
+using PodIdentityWebhook.Files;
+using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Metrics;
 using PodIdentityWebhook.Options;
 

@@ -1,9 +1,10 @@
 using PodIdentityWebhook.Admission;
+using PodIdentityWebhook.Certificates;
+using PodIdentityWebhook.Files;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Hosting;

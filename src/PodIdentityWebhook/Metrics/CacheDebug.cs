@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PodIdentityWebhook.Files;
 using PodIdentityWebhook.Identity;
 
 namespace PodIdentityWebhook.Metrics;

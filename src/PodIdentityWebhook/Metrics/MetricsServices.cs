@@ -2,8 +2,8 @@ using System.Diagnostics.Metrics;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
+using PodIdentityWebhook.Files;
 using PodIdentityWebhook.Identity;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Metrics;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using PodIdentityWebhook.Certificates;
 using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Identity;

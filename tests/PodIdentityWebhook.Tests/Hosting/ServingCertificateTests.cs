@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
-using PodIdentityWebhook.Hosting;
+
+using PodIdentityWebhook.Certificates;
 
 namespace PodIdentityWebhook.Tests.Hosting;
 

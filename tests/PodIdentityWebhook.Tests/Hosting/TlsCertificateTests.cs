@@ -16,6 +16,10 @@ using PodIdentityWebhook.Tests.Support;
 
 using PodIdentityWebhook.Telemetry;
 
+using PodIdentityWebhook.Files;
+
+using PodIdentityWebhook.Certificates;
+
 namespace PodIdentityWebhook.Tests.Hosting;
 
 /// <summary>

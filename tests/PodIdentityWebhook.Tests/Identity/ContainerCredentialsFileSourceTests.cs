@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Files;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Tests.Identity;

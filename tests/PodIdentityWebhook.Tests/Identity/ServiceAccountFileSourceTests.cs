@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using PodIdentityWebhook.Files;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Options;
 

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
-using PodIdentityWebhook.Identity;
+
+using PodIdentityWebhook.Files;
 
 namespace PodIdentityWebhook.Tests.Identity;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Files;
 using PodIdentityWebhook.Tests.Support;
 
 namespace PodIdentityWebhook.Tests.Metrics;

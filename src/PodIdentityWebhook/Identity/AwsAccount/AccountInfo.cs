@@ -1,30 +1,20 @@
-using PodIdentityWebhook.Identity;
-using PodIdentityWebhook.Options;
+namespace PodIdentityWebhook.Identity;
 
-namespace PodIdentityWebhook.Hosting;
-
-/// <summary>Reads the account for --compose-role-arn once, turning failures into a startup error.</summary>
+/// <summary>Reads the account for --compose-role-arn once; a failure is a <see cref="Options.ConfigurationException"/> naming the flag.</summary>
 internal static class AccountInfo
 {
     public static async Task<AwsAccountInfo> ReadAsync(CancellationToken cancellationToken)
     {
         using var http = new HttpClient();
         var client = new InstanceIdentityClient(http, InstanceIdentityClient.EndpointFromEnvironment());
-        try
+        var info = await client.GetAccountInfoAsync(cancellationToken);
+        if (!info.IsComplete)
         {
-            var info = await client.GetAccountInfoAsync(cancellationToken);
-            if (!info.IsComplete)
-            {
-                await Console.Error.WriteLineAsync(
-                    "pod-identity-webhook: warning: --compose-role-arn: the instance identity document lacks its accountId or region; "
-                    + $"role names are composed as arn:{info.Partition}:iam::{info.AccountId}:role/NAME");
-            }
+            await Console.Error.WriteLineAsync(
+                "pod-identity-webhook: warning: --compose-role-arn: the instance identity document lacks its accountId or region; "
+                + $"role names are composed as arn:{info.Partition}:iam::{info.AccountId}:role/NAME");
+        }
 
-            return info;
-        }
-        catch (ConfigurationException ex)
-        {
-            throw new ConfigurationException(ex.Message);
-        }
+        return info;
     }
 }
