@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
-
 using PodIdentityWebhook.E2E.Hostile;
 
 namespace PodIdentityWebhook.Load;

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Mutation;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Admission;

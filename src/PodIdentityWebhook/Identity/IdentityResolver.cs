@@ -1,5 +1,4 @@
 using PodIdentityWebhook.Options;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Identity;

@@ -1,7 +1,6 @@
 using Microsoft.Net.Http.Headers;
 using OpenTelemetry.Metrics;
 using PodIdentityWebhook.Options;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Metrics;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using PodIdentityWebhook.Admission;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Metrics;

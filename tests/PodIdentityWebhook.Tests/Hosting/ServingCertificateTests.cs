@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-
 using PodIdentityWebhook.Certificates;
 
 namespace PodIdentityWebhook.Tests.Hosting;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Tests.Identity;

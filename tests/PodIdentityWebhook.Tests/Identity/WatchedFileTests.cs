@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Text;
-
 using PodIdentityWebhook.Files;
 
 namespace PodIdentityWebhook.Tests.Identity;

@@ -4,7 +4,7 @@ namespace PodIdentityWebhook.Tests.Options;
 
 public class FlagDefaultsTests
 {
-    // Written out rather than read from WellKnown: these are the reference's defaults, and a
+    // Written out rather than read from OptionDefaults: these are the reference's defaults, and a
     // changed constant must fail here.
     [Fact]
     public void Defaults_match_the_reference()

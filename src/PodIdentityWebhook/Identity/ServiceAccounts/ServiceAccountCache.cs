@@ -1,7 +1,6 @@
 using k8s.Models;
 using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Options;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Identity;

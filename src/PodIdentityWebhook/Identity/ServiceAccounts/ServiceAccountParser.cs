@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using PodIdentityWebhook.Options;
-
 using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Identity;
