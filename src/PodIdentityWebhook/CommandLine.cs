@@ -1,4 +1,3 @@
-using System.Reflection;
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Options;
 
@@ -28,7 +27,7 @@ internal static class CommandLine
 
         if (parsed.VersionRequested)
         {
-            output.WriteLine($"pod-identity-webhook {Version}");
+            output.WriteLine($"pod-identity-webhook {ProductVersion.Informational}");
             return 0;
         }
 
@@ -46,9 +45,4 @@ internal static class CommandLine
 
         return null;
     }
-
-    public static string Version =>
-        typeof(CommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? typeof(CommandLine).Assembly.GetName().Version?.ToString()
-        ?? "unknown";
 }

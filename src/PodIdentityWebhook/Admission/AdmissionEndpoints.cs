@@ -196,7 +196,7 @@ internal static class AdmissionEndpoints
         {
             activity.SetTag("k8s.namespace.name", decision.Namespace);
             activity.SetTag("pod_identity_webhook.service_account", decision.ServiceAccount);
-            activity.SetTag("pod_identity_webhook.method", decision.Identity is { } identity ? Identity.IdentityModeNames.Of(identity.Mode) : "none");
+            activity.SetTag("pod_identity_webhook.method", IdentityModeNames.Of(decision.Identity));
         }
 
         if (outcome.NotMutated is { } reason)

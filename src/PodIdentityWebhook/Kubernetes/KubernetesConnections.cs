@@ -1,4 +1,3 @@
-using System.Reflection;
 using k8s;
 using k8s.Authentication;
 using k8s.Exceptions;
@@ -20,7 +19,7 @@ namespace PodIdentityWebhook.Kubernetes;
 internal static class KubernetesConnections
 {
     /// <summary>What the webhook says it is to the API server: its name and informational version.</summary>
-    public static string UserAgent { get; } = "pod-identity-webhook/" + ProductVersion(typeof(KubernetesConnections).Assembly);
+    public static string UserAgent { get; } = "pod-identity-webhook/" + Options.ProductVersion.Informational;
 
     /// <summary>The API client for the flags; a configuration or client certificate that does not load is a <see cref="ConfigurationException"/>.</summary>
     public static KubernetesApi Connect(string kubeconfig, string kubeApi)
@@ -65,12 +64,6 @@ internal static class KubernetesConnections
 
     /// <summary>True when running in a pod: the service env vars, token and CA are there.</summary>
     public static bool IsInCluster() => KubernetesClientConfiguration.IsInCluster();
-
-    /// <summary>The assembly's informational version (Directory.Build.props' Version, with the commit when built from git).</summary>
-    public static string ProductVersion(Assembly assembly) =>
-        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-        ?? assembly.GetName().Version?.ToString()
-        ?? "unknown";
 
     private static KubernetesClientConfiguration FromKubeconfig(string path, Uri? server)
     {

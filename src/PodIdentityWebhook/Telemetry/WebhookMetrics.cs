@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
-using System.Reflection;
+
+using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Telemetry;
 
@@ -85,7 +86,7 @@ internal sealed class WebhookMetrics : IDisposable
                 description: "Expiry (NotAfter) of the certificate served on the webhook port, in Unix seconds");
         }
 
-        var (version, revision) = VersionOf(typeof(WebhookMetrics).Assembly);
+        var (version, revision) = ProductVersion.Split(ProductVersion.Informational);
         var buildLabels = new[]
         {
             new KeyValuePair<string, object?>("revision", revision),
@@ -184,16 +185,6 @@ internal sealed class WebhookMetrics : IDisposable
     }
 
     public void Dispose() => Meter.Dispose();
-
-    /// <summary>The informational version split at '+': "0.1.0+abc123" is version 0.1.0, revision abc123.</summary>
-    internal static (string Version, string Revision) VersionOf(Assembly assembly)
-    {
-        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-            ?? assembly.GetName().Version?.ToString()
-            ?? "unknown";
-        var plus = informational.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? (informational, "unknown") : (informational[..plus], informational[(plus + 1)..]);
-    }
 
     private IEnumerable<Measurement<int>> ObserveCacheSize()
     {

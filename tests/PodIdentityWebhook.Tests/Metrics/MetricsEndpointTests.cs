@@ -1,4 +1,5 @@
 using System.Net;
+using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Telemetry;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Support;
@@ -173,7 +174,7 @@ public sealed class MetricsEndpointTests
         var build = Assert.Single(metrics.Families[WebhookMetrics.BuildInfo].Samples);
         Assert.Equal(1, build.Value);
         Assert.Equal(["revision", "version"], build.Labels.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(WebhookMetrics.VersionOf(typeof(WebhookMetrics).Assembly).Version, build.Labels["version"]);
+        Assert.Equal(ProductVersion.Split(ProductVersion.Informational).Version, build.Labels["version"]);
         Assert.Equal("gauge", metrics.Families[WebhookMetrics.BuildInfo].Type);
         Assert.Equal(3, metrics.Value(WebhookMetrics.ServiceAccountCacheSize));
         Assert.InRange(metrics.Value(WebhookMetrics.ServiceAccountLastSync), started.ToUnixTimeMilliseconds() / 1000.0 - 1, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
