@@ -1,20 +1,23 @@
 using System.Buffers;
+using System.Globalization;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
-using k8s.Autorest;
 using k8s.Models;
 
 namespace PodIdentityWebhook.Kubernetes;
 
 /// <summary>
-/// The webhook's calls on KubernetesClient.Aot's <see cref="k8s.Kubernetes"/>: typed list
-/// (in pages) and get through the library; the watch, which the Aot package does not
-/// offer, sent through the library's HttpClient with its credentials and read as a stream
-/// of JSON lines, one event at a time, each decoded with the library's generated models.
+/// The webhook's calls on the API server through KubernetesClient.Aot: the library's
+/// configuration, credentials (tokens, client certificates, exec plugins), HttpClient and
+/// typed models; list (in pages), get and watch are sent here and decoded with
+/// <see cref="KubernetesModels"/>, which covers the few kinds the webhook reads. The
+/// library's generated operations decode through one context of every API kind: under
+/// Native AOT that is most of the binary and of its resident memory (README, Native AOT).
 /// </summary>
 internal sealed class KubernetesApi : IKubernetesApi, IDisposable
 {
@@ -34,63 +37,54 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
         configuration.HttpClientTimeout = RequestTimeout;
         _client = new k8s.Kubernetes(configuration);
         _tlsServerName = configuration.TlsServerName;
-        ServiceAccounts = new Collection<V1ServiceAccount>(this, "/api/v1/serviceaccounts", (options, continueToken, cancellationToken) =>
-            ListAsync<V1ServiceAccount, V1ServiceAccountList>("/api/v1/serviceaccounts", () => _client.CoreV1.ListServiceAccountForAllNamespacesAsync(
-                continueParameter: continueToken,
-                fieldSelector: options.FieldSelector,
-                labelSelector: options.LabelSelector,
-                limit: options.Limit > 0 ? options.Limit : null,
-                cancellationToken: cancellationToken)));
+        ServiceAccounts = new Collection<V1ServiceAccount, V1ServiceAccountList>(
+            this, "/api/v1/serviceaccounts", KubernetesModels.Default.V1ServiceAccount, KubernetesModels.Default.V1ServiceAccountList);
     }
 
     public IListWatch<V1ServiceAccount> ServiceAccounts { get; }
 
-    public IListWatch<V1ConfigMap> ConfigMaps(string @namespace)
-    {
-        var path = $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps";
-        return new Collection<V1ConfigMap>(this, path, (options, continueToken, cancellationToken) =>
-            ListAsync<V1ConfigMap, V1ConfigMapList>(path, () => _client.CoreV1.ListNamespacedConfigMapAsync(
-                @namespace,
-                continueParameter: continueToken,
-                fieldSelector: options.FieldSelector,
-                labelSelector: options.LabelSelector,
-                limit: options.Limit > 0 ? options.Limit : null,
-                cancellationToken: cancellationToken)));
-    }
+    public IListWatch<V1ConfigMap> ConfigMaps(string @namespace) =>
+        new Collection<V1ConfigMap, V1ConfigMapList>(
+            this, $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps", KubernetesModels.Default.V1ConfigMap, KubernetesModels.Default.V1ConfigMapList);
 
     public async Task<V1ServiceAccount?> GetServiceAccountAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
-        try
-        {
-            return await _client.CoreV1.ReadNamespacedServiceAccountAsync(name, @namespace, cancellationToken: cancellationToken);
-        }
-        catch (HttpOperationException ex) when (ex.Response?.StatusCode == HttpStatusCode.NotFound)
+        var path = $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/serviceaccounts/{Uri.EscapeDataString(name)}";
+        using var response = await SendAsync(path, [], HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
-        catch (HttpOperationException ex)
-        {
-            throw KubernetesApiException.From(ex, $"get /api/v1/namespaces/{@namespace}/serviceaccounts/{name}");
-        }
+
+        return await ReadAsync(response, "get " + path, KubernetesModels.Default.V1ServiceAccount, cancellationToken);
     }
 
     public void Dispose() => _client.Dispose();
 
-    private static async Task<ListPage<TObject>> ListAsync<TObject, TList>(string path, Func<Task<TList>> list)
+    private async Task<ListPage<TObject>> ListAsync<TObject, TList>(
+        string path, JsonTypeInfo<TList> listType, ListOptions options, string? continueToken, CancellationToken cancellationToken)
         where TList : IKubernetesObject<V1ListMeta>, IItems<TObject>
     {
-        try
-        {
-            return ListPage<TObject>.Of(await list());
-        }
-        catch (HttpOperationException ex)
-        {
-            throw KubernetesApiException.From(ex, "list " + path);
-        }
+        var query = new List<string>();
+        Add(query, "labelSelector", options.LabelSelector);
+        Add(query, "fieldSelector", options.FieldSelector);
+        Add(query, "limit", options.Limit > 0 ? options.Limit.ToString(CultureInfo.InvariantCulture) : null);
+        Add(query, "continue", continueToken);
+        using var response = await SendAsync(path, query, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return ListPage<TObject>.Of(await ReadAsync(response, "list " + path, listType, cancellationToken));
+    }
+
+    private static async Task<T> ReadAsync<T>(HttpResponseMessage response, string operation, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    {
+        await EnsureSuccessAsync(response, operation, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonSerializer.DeserializeAsync(body, type, cancellationToken)
+            ?? throw new JsonException($"{operation}: the response body is null");
     }
 
     private async IAsyncEnumerable<WatchEvent<TObject>> WatchAsync<TObject>(
         string path,
+        JsonTypeInfo<TObject> objectType,
         ListOptions options,
         string resourceVersion,
         TimeSpan timeout,
@@ -102,12 +96,12 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
         Add(query, "fieldSelector", options.FieldSelector);
         Add(query, "resourceVersion", resourceVersion);
         Add(query, "allowWatchBookmarks", "true");
-        Add(query, "timeoutSeconds", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Add(query, "timeoutSeconds", seconds.ToString(CultureInfo.InvariantCulture));
         var operation = "watch " + path;
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(seconds) + WatchGrace);
-        using var response = await SendWatchAsync(new Uri(_client.BaseUri, path.TrimStart('/') + "?" + string.Join('&', query)), deadline.Token);
+        using var response = await SendAsync(path, query, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
         await EnsureSuccessAsync(response, operation, deadline.Token);
         await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
         var reader = PipeReader.Create(body, new StreamPipeReaderOptions(leaveOpen: true));
@@ -136,7 +130,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
                 var buffer = result.Buffer;
                 while (TryReadLine(ref buffer, out var line))
                 {
-                    if (!IsBlank(line) && ParseEvent<TObject>(line, operation) is { } watchEvent)
+                    if (!IsBlank(line) && ParseEvent(line, operation, objectType) is { } watchEvent)
                     {
                         yield return watchEvent;
                     }
@@ -162,9 +156,10 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
         }
     }
 
-    /// <summary>The watch request through the library's HttpClient, authenticated as the library authenticates its own.</summary>
-    private async Task<HttpResponseMessage> SendWatchAsync(Uri uri, CancellationToken cancellationToken)
+    /// <summary>A GET through the library's HttpClient, authenticated as the library authenticates its own.</summary>
+    private async Task<HttpResponseMessage> SendAsync(string path, List<string> query, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
+        var uri = new Uri(_client.BaseUri, path.TrimStart('/') + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
         using var request = new HttpRequestMessage(HttpMethod.Get, uri);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (_client.Credentials is { } credentials)
@@ -178,7 +173,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
             request.Headers.Host = _tlsServerName;
         }
 
-        return await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        return await _client.HttpClient.SendAsync(request, completion, cancellationToken);
     }
 
     private static void Add(List<string> query, string name, string? value)
@@ -190,7 +185,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
     }
 
     /// <summary>The event, or null for a type this client does not know. ERROR throws.</summary>
-    private static WatchEvent<TObject>? ParseEvent<TObject>(ReadOnlySequence<byte> line, string operation)
+    private static WatchEvent<TObject>? ParseEvent<TObject>(ReadOnlySequence<byte> line, string operation, JsonTypeInfo<TObject> objectType)
     {
         var reader = new Utf8JsonReader(line);
         using var document = JsonDocument.ParseValue(ref reader);
@@ -212,7 +207,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
             "ERROR" => throw KubernetesApiException.FromStatus(operation, obj, (int)HttpStatusCode.InternalServerError),
             _ => null,
         };
-        return type is { } eventType ? new WatchEvent<TObject>(eventType, KubernetesJson.Deserialize<TObject>(obj)) : null;
+        return type is { } eventType ? new WatchEvent<TObject>(eventType, obj.Deserialize(objectType)!) : null;
     }
 
     private static bool TryReadLine(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> line)
@@ -251,17 +246,19 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
         }
     }
 
-    private sealed class Collection<TObject>(
+    private sealed class Collection<TObject, TList>(
         KubernetesApi api,
         string path,
-        Func<ListOptions, string?, CancellationToken, Task<ListPage<TObject>>> list) : IListWatch<TObject>
+        JsonTypeInfo<TObject> objectType,
+        JsonTypeInfo<TList> listType) : IListWatch<TObject>
+        where TList : IKubernetesObject<V1ListMeta>, IItems<TObject>
     {
         public string Path => path;
 
         public Task<ListPage<TObject>> ListAsync(ListOptions options, string? continueToken, CancellationToken cancellationToken) =>
-            list(options, continueToken, cancellationToken);
+            api.ListAsync<TObject, TList>(path, listType, options, continueToken, cancellationToken);
 
         public IAsyncEnumerable<WatchEvent<TObject>> WatchAsync(ListOptions options, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
-            api.WatchAsync<TObject>(path, options, resourceVersion, timeout, cancellationToken);
+            api.WatchAsync(path, objectType, options, resourceVersion, timeout, cancellationToken);
     }
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using k8s.Autorest;
 
 namespace PodIdentityWebhook.Kubernetes;
 
@@ -30,10 +29,6 @@ internal sealed class KubernetesApiException : Exception
     /// Sent as 410 Gone, either as the response or as a watch ERROR event.
     /// </summary>
     public bool IsExpired => StatusCode == (int)HttpStatusCode.Gone || Reason is "Expired" or "Gone";
-
-    /// <summary>The library's error for a non-2xx answer, with the Status it carried.</summary>
-    public static KubernetesApiException From(HttpOperationException error, string operation) =>
-        FromBody(operation, (int)(error.Response?.StatusCode ?? HttpStatusCode.InternalServerError), error.Response?.ReasonPhrase, error.Response?.Content);
 
     /// <summary>A metav1.Status body as an exception; a body that is not one is quoted as the message.</summary>
     public static KubernetesApiException FromBody(string operation, int statusCode, string? reasonPhrase, string? body)
