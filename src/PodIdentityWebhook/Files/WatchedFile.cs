@@ -35,6 +35,7 @@ internal sealed partial class WatchedFile : IDisposable
     private readonly TimeSpan _pollInterval;
     private readonly bool _watchDirectory;
     private readonly TimeSpan _settleTime;
+    private readonly TimeProvider _time;
     private readonly SemaphoreSlim _changed = new(0, 1);
     private readonly CancellationTokenSource _stop = new();
     private FileSystemWatcher? _watcher;
@@ -48,10 +49,18 @@ internal sealed partial class WatchedFile : IDisposable
     /// <param name="pollInterval">Fallback poll interval; <see cref="DefaultPollInterval"/> when null.</param>
     /// <param name="watchDirectory">False relies on polling alone (tests of the fallback).</param>
     /// <param name="settleTime">How long a change must rest before it is read; <see cref="DefaultSettleTime"/> when null.</param>
+    /// <param name="time">The clock the settle time is waited on; <see cref="TimeProvider.System"/> when null.</param>
     public WatchedFile(
-        string path, Action<byte[]?> onChange, ILogger logger, TimeSpan? pollInterval = null, bool watchDirectory = true, TimeSpan? settleTime = null)
+        string path,
+        Action<byte[]?> onChange,
+        ILogger logger,
+        TimeSpan? pollInterval = null,
+        bool watchDirectory = true,
+        TimeSpan? settleTime = null,
+        TimeProvider? time = null)
     {
         _settleTime = settleTime ?? DefaultSettleTime;
+        _time = time ?? TimeProvider.System;
         _path = Path.GetFullPath(path);
         _directory = Path.GetDirectoryName(_path) ?? _path;
         _onChange = onChange;
@@ -191,7 +200,7 @@ internal sealed partial class WatchedFile : IDisposable
     {
         for (var period = 0; period < MaxSettlePeriods; period++)
         {
-            await Task.Delay(_settleTime, cancellationToken);
+            await Task.Delay(_settleTime, _time, cancellationToken);
             var again = FileStamp.Of(_path);
             if (again == stamp)
             {

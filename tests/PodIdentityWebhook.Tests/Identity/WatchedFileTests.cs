@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using PodIdentityWebhook.Files;
+using PodIdentityWebhook.Tests.Support;
 
 namespace PodIdentityWebhook.Tests.Identity;
 
@@ -60,16 +61,24 @@ public sealed class WatchedFileTests : IDisposable
     {
         var path = _directory.Write("f.txt", "good old content");
         var seen = new ConcurrentQueue<string?>();
-        using var file = Follow(path, seen, TimeSpan.FromMilliseconds(400));
+        var settle = TimeSpan.FromMilliseconds(400);
+        var time = new TimerCountingTimeProvider();
+        using var file = Follow(path, seen, settle, time);
 
-        // What `cat new > f.txt` from a slow producer looks like: empty, then a piece at a time.
+        // What `cat new > f.txt` from a slow producer looks like: empty, then a piece at a time,
+        // each piece landing while the file is still settling.
         await File.WriteAllTextAsync(path, "");
-        await Task.Delay(150);
+        await time.TimersCreatedAsync(1, "settling after the truncation");
         await File.WriteAllTextAsync(path, "good new");
-        await Task.Delay(150);
+        time.Advance(settle);
+        await time.TimersCreatedAsync(2, "settling again after the first piece");
         await File.WriteAllTextAsync(path, "good new content");
+        time.Advance(settle);
+        await time.TimersCreatedAsync(3, "settling again after the last piece");
+        Assert.Equal(["good old content"], seen);
+
+        time.Advance(settle);
         await Eventually.TrueAsync(() => seen.Contains("good new content"), "the finished content");
-        await Task.Delay(600);
 
         Assert.Equal(["good old content", "good new content"], seen);
     }
@@ -78,14 +87,22 @@ public sealed class WatchedFileTests : IDisposable
     public async Task A_change_is_not_read_before_the_settle_time()
     {
         var path = _directory.Write("f.txt", "one");
-        var seen = new ConcurrentQueue<string?>();
-        using var file = Follow(path, seen, TimeSpan.FromSeconds(1));
-        var changed = System.Diagnostics.Stopwatch.StartNew();
+        var settle = TimeSpan.FromSeconds(1);
+        var time = new TimerCountingTimeProvider();
+        var reads = new ConcurrentQueue<(string? Content, DateTimeOffset At)>();
+        using var file = new WatchedFile(path, bytes => reads.Enqueue((bytes is null ? null : Encoding.UTF8.GetString(bytes), time.GetUtcNow())),
+            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: settle, time: time);
+        file.Start();
+        var changed = time.GetUtcNow();
 
         await File.WriteAllTextAsync(path, "two");
-        await Eventually.TrueAsync(() => seen.Contains("two"), "the new content");
+        await time.TimersCreatedAsync(1, "settling after the write");
+        time.Advance(settle - TimeSpan.FromMilliseconds(1));
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Eventually.TrueAsync(() => reads.Any(r => r.Content == "two"), "the new content");
 
-        Assert.True(changed.Elapsed >= TimeSpan.FromSeconds(1), $"read {changed.Elapsed.TotalMilliseconds} ms after the write");
+        var read = reads.Single(r => r.Content == "two");
+        Assert.True(read.At - changed >= settle, $"read {(read.At - changed).TotalMilliseconds} ms after the write");
     }
 
     [Fact]
@@ -115,10 +132,10 @@ public sealed class WatchedFileTests : IDisposable
     }
 
     /// <summary>Follows <paramref name="path"/> with a 50 ms poll, queueing each content it hands over.</summary>
-    private static WatchedFile Follow(string path, ConcurrentQueue<string?> seen, TimeSpan settleTime)
+    private static WatchedFile Follow(string path, ConcurrentQueue<string?> seen, TimeSpan settleTime, TimeProvider? time = null)
     {
         var file = new WatchedFile(path, bytes => seen.Enqueue(bytes is null ? null : Encoding.UTF8.GetString(bytes)),
-            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: settleTime);
+            new ListLogger<WatchedFile>(), TimeSpan.FromMilliseconds(50), settleTime: settleTime, time: time);
         file.Start();
         return file;
     }

@@ -22,10 +22,10 @@ internal sealed class InformerHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly KubernetesApi _client;
 
-    public InformerHarness(FakeApiServer server, InformerOptions? options = null, IInformerHandler<string>? handler = null)
+    public InformerHarness(FakeApiServer server, InformerOptions? options = null, IInformerHandler<string>? handler = null, TimeProvider? time = null)
     {
         _client = new KubernetesApi(new KubernetesClientConfiguration { Host = server.Url });
-        Informer = new Informer<V1ServiceAccount, string>(_client.ServiceAccounts, options ?? FastOptions, Project, NullLogger.Instance, handler);
+        Informer = new Informer<V1ServiceAccount, string>(_client.ServiceAccounts, options ?? FastOptions, Project, NullLogger.Instance, handler, time);
         Run = Task.Run(() => Informer.RunAsync(_stop.Token));
     }
 

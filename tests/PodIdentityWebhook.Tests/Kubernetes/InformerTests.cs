@@ -1,9 +1,12 @@
 using PodIdentityWebhook.Tests.Identity;
+using PodIdentityWebhook.Tests.Support;
 
 namespace PodIdentityWebhook.Tests.Kubernetes;
 
 public sealed class InformerTests
 {
+    private static readonly TimeSpan MoreThanAnyBackoff = InformerHarness.FastOptions.MaxBackoff * 2;
+
     [Fact]
     public async Task Initial_list_is_read_in_pages_and_reports_synced()
     {
@@ -125,11 +128,15 @@ public sealed class InformerTests
     {
         await using var server = FakeApiServer.CreateStopped();
         server.Put("ns", "sa", "a");
-        await using var harness = new InformerHarness(server);
+        var time = new TimerCountingTimeProvider();
+        await using var harness = new InformerHarness(server, time: time);
 
-        await Task.Delay(200);
+        await time.TimersCreatedAsync(1, "backoff after the first failed list");
+        time.Advance(MoreThanAnyBackoff);
+        await time.TimersCreatedAsync(2, "backoff after the retry failed too");
         Assert.False(harness.Informer.HasSynced);
         await server.StartAsync();
+        time.Advance(MoreThanAnyBackoff);
 
         await Eventually.TrueAsync(() => harness.Informer.HasSynced, "synced once the server is up");
         Assert.Equal("a", harness.RoleOf("ns", "sa"));
@@ -220,12 +227,14 @@ public sealed class InformerTests
     public async Task Cancellation_while_the_server_is_down_returns_without_throwing()
     {
         await using var server = FakeApiServer.CreateStopped();
-        var harness = new InformerHarness(server, InformerHarness.FastOptions with { InitialBackoff = TimeSpan.FromSeconds(30), MaxBackoff = TimeSpan.FromSeconds(30) });
-        await Task.Delay(100);
+        var time = new TimerCountingTimeProvider();
+        var harness = new InformerHarness(server, time: time);
+        await time.TimersCreatedAsync(1, "backoff after the first failed list");
 
         await harness.StopAsync();
         Assert.True(harness.Run.IsCompletedSuccessfully);
         Assert.False(harness.Informer.HasSynced);
+        Assert.Equal(1, time.TimersCreated);
         await harness.DisposeAsync();
     }
 
