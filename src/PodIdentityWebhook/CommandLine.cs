@@ -16,12 +16,17 @@ internal static class CommandLine
             return 2;
         }
 
+        if (parsed.HelpRequested && ExplainCommand.IsRequested(parsed))
+        {
+            ExplainCommand.WriteHelp(output);
+            return 0;
+        }
+
         if (parsed.HelpRequested)
         {
             FlagHelp.Write(output, ExplainCommand.Flags);
             output.WriteLine();
-            output.WriteLine("Subcommand: explain --pod FILE [--service-accounts-file FILE] [--config-map FILE] [flags]");
-            output.WriteLine("  prints the pod as the webhook would mutate it, and per container what was injected or why not.");
+            output.WriteLine("Subcommand: explain --pod FILE|- [flags]: why a pod gets (or does not get) credentials; explain --help lists its flags.");
             return 0;
         }
 

@@ -11,7 +11,7 @@ if (CommandLine.EarlyExit(parsed, Console.Out, Console.Error) is { } exitCode)
 
 if (ExplainCommand.IsRequested(parsed))
 {
-    return await ExplainCommand.RunAsync(parsed, Console.Out, Console.Error, CancellationToken.None);
+    return await ExplainCommand.RunAsync(parsed, Console.In, Console.Out, Console.Error, CancellationToken.None);
 }
 
 try

@@ -1,60 +1,71 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
-using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Manifests;
 using PodIdentityWebhook.Options;
 
 namespace PodIdentityWebhook.Explain;
 
-/// <summary>The pod to explain and the identity sources, read once from files.</summary>
+/// <summary>
+/// What explain reads once: the pods to explain (every Pod or workload of the input, Lists and
+/// multi-document files included) and the identity sources they resolve against.
+/// </summary>
+/// <param name="ServiceAccountManifests">The ServiceAccount manifests given, by namespace and name, for the warnings about their annotations.</param>
 internal sealed record ExplainInputs(
-    JsonObject Pod,
-    string Namespace,
-    string ServiceAccount,
-    string SourceKind,
+    IReadOnlyList<ExplainTarget> Targets,
     IServiceAccountSource ServiceAccounts,
+    IReadOnlyDictionary<(string Namespace, string Name), JsonObject> ServiceAccountManifests,
     IConfigMapSource ConfigMap,
     IContainerCredentialsSource ContainerCredentials)
 {
-    public static ExplainInputs Load(WebhookOptions options, AwsAccountInfo? account, string podPath, string configMapPath)
+    /// <summary>Reads the manifests (<paramref name="podSource"/> names them in messages) and the sources the flags name.</summary>
+    public static ExplainInputs Load(
+        WebhookOptions options, AwsAccountInfo? account, string manifests, string podSource, string configMapPath, string? podNamespace)
     {
-        var documents = ReadManifests(podPath);
-        var parser = new ServiceAccountParser(options, NullLogger<ServiceAccountParser>.Instance, account);
-        var accounts = documents
-            .Where(d => Kind(d) == "ServiceAccount")
-            .Select(d => ParseServiceAccount(d, parser))
-            .ToList();
+        var documents = ReadManifests(manifests);
+        var serviceAccountDocuments = new List<JsonObject>();
         if (options.ServiceAccountsFile.Length > 0)
         {
-            accounts.InsertRange(0, ServiceAccountFileParser.Parse(ReadBytes(options.ServiceAccountsFile, "--service-accounts-file"), parser).Values);
+            serviceAccountDocuments.AddRange(ReadManifests(ReadText(options.ServiceAccountsFile, "--service-accounts-file"))
+                .Where(d => Kind(d) == "ServiceAccount").OfType<JsonObject>());
         }
 
-        var workload = documents.FirstOrDefault(d => PodTemplates.IsWorkload(Kind(d)))
-            ?? throw new ConfigurationException($"{podPath} holds no Pod or workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)");
-        var pod = PodTemplates.ToPod(workload);
-        var @namespace = PodTemplates.Text(pod["metadata"]?["namespace"], "metadata.namespace") is { Length: > 0 } ns ? ns : "default";
-        var serviceAccount = PodTemplates.Text(pod["spec"]?["serviceAccountName"], "spec.serviceAccountName") is { Length: > 0 } sa
-            ? sa
-            : AdmissionConstants.DefaultServiceAccountName;
+        serviceAccountDocuments.AddRange(documents.Where(d => Kind(d) == "ServiceAccount").OfType<JsonObject>());
+        var parser = new ServiceAccountParser(options, NullLogger<ServiceAccountParser>.Instance, account);
+        var manifestsByName = new Dictionary<(string, string), JsonObject>();
+        var accounts = new List<ServiceAccountIdentity>();
+        foreach (var document in serviceAccountDocuments)
+        {
+            var identity = ParseServiceAccount(document, parser, podNamespace);
+            accounts.Add(identity);
+            manifestsByName[(identity.Namespace, identity.Name)] = document;
+        }
 
+        var workloads = documents.Where(d => PodTemplates.IsWorkload(Kind(d))).ToList();
+        if (workloads.Count == 0)
+        {
+            throw new ConfigurationException($"{podSource} holds no Pod or workload (Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)");
+        }
+
+        var targets = workloads
+            .Select((workload, index) => ExplainTarget.Of(workload, podNamespace, workloads.Count > 1 ? $"item {index + 1} of {workloads.Count} in {podSource}" : podSource))
+            .ToList();
         return new ExplainInputs(
-            pod,
-            @namespace,
-            serviceAccount,
-            Kind(workload) ?? "Pod",
+            targets,
             new ServiceAccountSnapshot(accounts),
+            manifestsByName,
             LoadConfigMap(options, configMapPath),
             LoadContainerCredentials(options));
     }
 
-    private static List<JsonNode> ReadManifests(string path)
+    /// <summary>The documents of YAML or JSON text, each List's items in its place.</summary>
+    public static List<JsonNode> ReadManifests(string text)
     {
         var documents = new List<JsonNode>();
-        foreach (var document in YamlJson.ParseDocuments(File.ReadAllText(path)))
+        foreach (var document in YamlJson.ParseDocuments(text))
         {
             // A "kubectl get -o yaml" dump is a List: explain its items.
-            if (Kind(document) is "List" && document["items"] is JsonArray items)
+            if (Kind(document) is { } kind && kind.EndsWith("List", StringComparison.Ordinal) && document["items"] is JsonArray items)
             {
                 documents.AddRange(items.OfType<JsonNode>());
             }
@@ -67,48 +78,49 @@ internal sealed record ExplainInputs(
         return documents;
     }
 
-    private static ServiceAccountIdentity ParseServiceAccount(JsonNode document, ServiceAccountParser parser)
-    {
-        var metadata = document["metadata"] as JsonObject;
-        var annotations = (metadata?["annotations"] as JsonObject)?
-            .Where(p => p.Value is JsonValue)
-            .ToDictionary(p => p.Key, p => p.Value!.ToString());
-        return parser.Parse(
-            metadata?["namespace"]?.ToString() is { Length: > 0 } ns ? ns : "default",
-            metadata?["name"]?.ToString() ?? "",
-            metadata?["resourceVersion"]?.ToString(),
-            annotations);
-    }
+    /// <summary>A document's kind, or null.</summary>
+    public static string? Kind(JsonNode? document) =>
+        document is JsonObject obj && obj["kind"] is JsonValue kind && kind.TryGetValue<string>(out var text) ? text : null;
 
-    private static IConfigMapSource LoadConfigMap(WebhookOptions options, string path)
+    /// <summary>The config map as explain reads it: the ConfigMap manifest, or its config JSON.</summary>
+    public static IConfigMapSource ParseConfigMap(WebhookOptions options, string text, string source)
     {
-        if (path.Length == 0)
-        {
-            return ConfigMapEntries.Empty;
-        }
-
-        var documents = YamlJson.ParseDocuments(File.ReadAllText(path));
+        var documents = YamlJson.ParseDocuments(text);
         var document = documents.Count > 0 ? documents[0] : null;
         var config = Kind(document) == "ConfigMap"
             ? document?["data"]?[IdentityConstants.ConfigMapKey]?.GetValue<string>()
             : document?.ToJsonString();
         return ConfigMapEntries.TryParse(config, options, out var entries, out var error)
             ? entries
-            : throw new ConfigurationException($"--config-map {path}: the config is not a valid identity table: {error}");
+            : throw new ConfigurationException($"{source}: the config is not a valid identity table: {error}");
     }
+
+    private static ServiceAccountIdentity ParseServiceAccount(JsonNode document, ServiceAccountParser parser, string? podNamespace)
+    {
+        var metadata = document["metadata"] as JsonObject;
+        var annotations = (metadata?["annotations"] as JsonObject)?
+            .Where(p => p.Value is JsonValue)
+            .ToDictionary(p => p.Key, p => p.Value!.ToString());
+        return parser.Parse(
+            metadata?["namespace"]?.ToString() is { Length: > 0 } ns ? ns : podNamespace ?? ExplainTarget.DefaultNamespace,
+            metadata?["name"]?.ToString() ?? "",
+            metadata?["resourceVersion"]?.ToString(),
+            annotations);
+    }
+
+    private static IConfigMapSource LoadConfigMap(WebhookOptions options, string path) =>
+        path.Length == 0 ? ConfigMapEntries.Empty : ParseConfigMap(options, ReadText(path, "--config-map"), $"--config-map {path}");
 
     private static IContainerCredentialsSource LoadContainerCredentials(WebhookOptions options)
     {
         var path = options.WatchContainerCredentialsConfig;
         return path.Length == 0 || !File.Exists(path)
             ? ContainerCredentialsIdentities.Empty
-            : ContainerCredentialsIdentities.Parse(ReadBytes(path, "--watch-container-credentials-config"));
+            : ContainerCredentialsIdentities.Parse(File.ReadAllBytes(path));
     }
 
-    private static byte[] ReadBytes(string path, string flag) => File.Exists(path)
-        ? File.ReadAllBytes(path)
+    /// <summary>A file's text; a missing file is a <see cref="ConfigurationException"/> naming the flag.</summary>
+    public static string ReadText(string path, string flag) => File.Exists(path)
+        ? File.ReadAllText(path)
         : throw new ConfigurationException($"{flag}: {path} does not exist");
-
-    private static string? Kind(JsonNode? document) =>
-        document is JsonObject obj && obj["kind"] is JsonValue kind && kind.TryGetValue<string>(out var text) ? text : null;
 }

@@ -11,24 +11,61 @@ internal static class ExplainReport
 {
     public static string Render(Explanation explanation, WebhookOptions options)
     {
-        var inputs = explanation.Inputs;
+        var target = explanation.Target;
         var text = new StringBuilder();
-        var name = inputs.Pod["metadata"]?["name"]?.ToString() ?? inputs.Pod["metadata"]?["generateName"]?.ToString() ?? "";
-        Line(text, $"Pod {inputs.Namespace}/{name} ({inputs.SourceKind}), ServiceAccount {inputs.ServiceAccount}");
+        Line(text, $"Pod {target.Namespace}/{target.Name} ({target.Kind}, {target.Source}), ServiceAccount {target.ServiceAccount} (from {target.ServiceAccountField})");
+        foreach (var note in explanation.Notes)
+        {
+            Line(text, $"  {note}");
+        }
+
+        Line(text, explanation.NotCalled is { } notCalled
+            ? $"Webhook: NOT called: {notCalled}"
+            : $"Webhook: called ({Registration(explanation.Registration!)})");
 
         if (explanation.Resolution.Identity is not { } identity)
         {
-            Line(text, $"No credentials injected: {explanation.Resolution.Reason}.");
+            Line(text, $"Identity: none: {explanation.Resolution.Reason}.");
             if (!explanation.Resolution.ServiceAccountFound)
             {
                 Line(text, "  Give the ServiceAccount manifest with --service-accounts-file or in the --pod file.");
             }
-
-            Line(text, "The webhook admits this pod unchanged.");
-            return text.ToString();
+        }
+        else
+        {
+            Identity(text, identity, explanation, options);
         }
 
-        var mutation = explanation.Mutation!;
+        if (explanation.Mutation is { } mutation && explanation.Resolution.Identity is { } resolved)
+        {
+            Mutation(text, explanation, mutation, resolved, options);
+        }
+
+        Trust(text, explanation.Trust);
+        if (explanation.Warnings.Count > 0)
+        {
+            Line(text, "Warnings:");
+            foreach (var warning in explanation.Warnings)
+            {
+                Line(text, $"  - {warning.Message}");
+                Line(text, $"    fix: {warning.Fix}");
+            }
+        }
+
+        Line(text, explanation.Injected
+            ? explanation.Mutation!.HasPatch
+                ? $"Result: credentials injected; the webhook patches this pod ({explanation.Mutation.PatchOperations.ToString(CultureInfo.InvariantCulture)} operations)."
+                : "Result: credentials injected; the pod already has everything, the webhook returns no patch."
+            : $"Result: NO credentials injected: {explanation.NotInjectedReason}.");
+        return text.ToString();
+    }
+
+    private static string Registration(WebhookRegistration registration) =>
+        $"{(ReferenceEquals(registration, WebhookRegistration.Shipped) ? "the shipped registration" : "registration " + registration.Configuration)}: "
+        + $"its selectors match this pod; failurePolicy {registration.FailurePolicy}";
+
+    private static void Identity(StringBuilder text, PodIdentity identity, Explanation explanation, WebhookOptions options)
+    {
         Line(text, identity.Mode == IdentityMode.WebIdentity
             ? $"Identity: web identity (IRSA) from {identity.Source}"
             : $"Identity: container credentials (EKS Pod Identity) from {identity.Source}");
@@ -38,10 +75,18 @@ internal static class ExplainReport
         }
 
         Line(text, $"  audience:          {identity.Audience}");
-        Line(text, $"  token expiration:  {mutation.TokenExpiration.ToString(CultureInfo.InvariantCulture)} s");
+        if (explanation.Mutation is { } mutation)
+        {
+            Line(text, $"  token expiration:  {mutation.TokenExpiration.ToString(CultureInfo.InvariantCulture)} s");
+            Line(text, $"  Windows pod:       {(mutation.IsWindows ? "yes" : "no")}");
+        }
+
         Line(text, $"  regional STS:      {(identity.UseRegionalSts ? "yes" : "no")}");
         Line(text, $"  region variables:  {(options.AwsDefaultRegion.Length > 0 ? options.AwsDefaultRegion : "none (--aws-default-region not set)")}");
-        Line(text, $"  Windows pod:       {(mutation.IsWindows ? "yes" : "no")}");
+    }
+
+    private static void Mutation(StringBuilder text, Explanation explanation, MutationResult mutation, PodIdentity identity, WebhookOptions options)
+    {
         var volume = identity.Mode == IdentityMode.WebIdentity ? PodNames.WebIdentityVolumeName : options.ContainerCredentialsTokenVolumeName;
         Line(text, $"Volume {volume}: {(mutation.VolumeAdded ? "added" : "already present")}");
         if (identity.Mode == IdentityMode.ContainerCredentials)
@@ -50,47 +95,76 @@ internal static class ExplainReport
         }
 
         Line(text, "Containers:");
-        foreach (var container in mutation.Containers)
+        foreach (var container in explanation.Containers)
         {
-            Line(text, $"  {(container.IsInit ? "init " : "")}{container.Name}: {Describe(container, volume, options)}");
+            var name = $"{(container.IsInit ? "init " : "")}{container.Name}";
+            var parts = new List<string>();
+            if (container.Injected.Count > 0)
+            {
+                parts.Add("injected " + string.Join(", ", container.Injected));
+            }
+            else if (container.Mount is not null)
+            {
+                parts.Add("no variable added");
+            }
+
+            if (container.Mount is not null)
+            {
+                parts.Add(container.Mount);
+            }
+
+            Line(text, parts.Count > 0 ? $"  {name}: {string.Join("; ", parts)}" : $"  {name}: not injected");
+            foreach (var (variables, reason) in container.NotInjected)
+            {
+                Line(text, variables == "all" ? $"    not injected: {reason}" : $"    {variables}: not injected: {reason}");
+            }
         }
 
-        if (inputs.Pod["spec"]?["ephemeralContainers"] is not null)
+        if (explanation.Target.Pod["spec"]?["ephemeralContainers"] is not null)
         {
             Line(text, "  (ephemeral containers are never mutated)");
         }
-
-        foreach (var warning in mutation.Warnings)
-        {
-            Line(text, $"Warning: {warning}");
-        }
-
-        Line(text, mutation.HasPatch
-            ? $"The webhook patches this pod ({mutation.PatchOperations.ToString(CultureInfo.InvariantCulture)} operations)."
-            : "The pod already has everything: the webhook returns no patch.");
-        return text.ToString();
     }
 
-    private static string Describe(ContainerDecision container, string volume, WebhookOptions options) => container.Outcome switch
+    private static void Trust(StringBuilder text, TrustCheck? trust)
     {
-        ContainerOutcome.Skipped =>
-            $"not injected: listed in {options.AnnotationPrefix}/{PodNames.SkipContainersAnnotation}",
-        ContainerOutcome.AlreadyConfigured =>
-            "not injected: already sets credential, region and AWS_STS_REGIONAL_ENDPOINTS variables, so it is left entirely alone",
-        ContainerOutcome.NothingMissing => "nothing to add: the variables and the token mount are already there",
-        _ => Injected(container, volume),
-    };
-
-    private static string Injected(ContainerDecision container, string volume)
-    {
-        var parts = new List<string>();
-        if (container.AddedEnv.Count > 0)
+        if (trust is null)
         {
-            parts.Add("injected " + string.Join(", ", container.AddedEnv));
+            return;
         }
 
-        parts.Add(container.MountAdded ? $"mounted {volume}" : $"{volume} already mounted");
-        return string.Join("; ", parts);
+        if (trust.Result is { } result)
+        {
+            Line(text, $"Trust policy: {result.Summary}");
+            foreach (var statement in result.Statements.Where(s => s.Failure is not null))
+            {
+                Line(text, $"  Statement[{statement.Index.ToString(CultureInfo.InvariantCulture)}]{(statement.Sid is { Length: > 0 } sid ? $" ({sid})" : "")}: {statement.Failure}");
+            }
+
+            foreach (var warning in result.Warnings)
+            {
+                Line(text, $"  warning: {warning}");
+            }
+
+            if (!result.Allowed)
+            {
+                Line(text, "  The trust policy this pod needs:");
+                Indented(text, trust.Required);
+            }
+
+            return;
+        }
+
+        Line(text, trust.Note is { } note ? $"Trust policy: {note}. The role must trust:" : "Trust policy: the role must trust:");
+        Indented(text, trust.Required);
+    }
+
+    private static void Indented(StringBuilder text, string block)
+    {
+        foreach (var line in block.TrimEnd().Split('\n'))
+        {
+            Line(text, "    " + line.TrimEnd('\r'));
+        }
     }
 
     private static void Line(StringBuilder text, string line) => text.Append(line).Append('\n');

@@ -4,7 +4,36 @@ using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Explain;
 
-/// <summary>Everything the explain command found out about one pod.</summary>
-/// <param name="Mutation">Null when no identity applies.</param>
+/// <summary>Everything explain found out about one pod.</summary>
+/// <param name="Registration">The registration judged: the shipped one offline, the cluster's in live mode; null when none is registered.</param>
+/// <param name="NotCalled">Why the API server would not call the webhook for this pod; null when it would.</param>
+/// <param name="Mutation">Null when no identity applies or the webhook is not called.</param>
 /// <param name="Pod">The pod after the patch (the input when nothing changes).</param>
-internal sealed record Explanation(ExplainInputs Inputs, IdentityResolution Resolution, MutationResult? Mutation, JsonNode Pod);
+/// <param name="Notes">Facts from the cluster that are not warnings (live mode).</param>
+internal sealed record Explanation(
+    ExplainTarget Target,
+    WebhookRegistration? Registration,
+    string? NotCalled,
+    IdentityResolution Resolution,
+    MutationResult? Mutation,
+    IReadOnlyList<ContainerReport> Containers,
+    JsonNode Pod,
+    IReadOnlyList<ExplainFinding> Warnings,
+    TrustCheck? Trust,
+    IReadOnlyList<string> Notes)
+{
+    /// <summary>At least one container gets the pod's role from the webhook.</summary>
+    public bool Injected => NotCalled is null && Resolution.Identity is not null && Containers.Any(c => c.HasCredentials);
+
+    /// <summary>Why nothing is injected, in one line; null when <see cref="Injected"/>.</summary>
+    public string? NotInjectedReason => Injected ? null
+        : NotCalled is not null ? $"the webhook is not called for this pod: {NotCalled}"
+        : Resolution.Identity is null ? Resolution.Reason ?? "no identity applies"
+        : "no container gets the role's credentials (see Containers)";
+}
+
+/// <summary>The role's trust policy against this pod, or the policy it needs.</summary>
+/// <param name="Result">The check, when a policy and (for IRSA) the issuer were given.</param>
+/// <param name="Required">The minimal trust policy this pod needs, as JSON.</param>
+/// <param name="Note">Why the check could not run, when it could not.</param>
+internal sealed record TrustCheck(TrustPolicyResult? Result, string Required, string? Note);

@@ -30,6 +30,21 @@ internal static class FlagHelp
         writer.WriteLine($"Accepted and ignored (logging flags of the reference): {string.Join(", ", ignored)}");
     }
 
+    /// <summary>A subcommand's help: its usage, its own flags, then the webhook flags it also reads.</summary>
+    public static void WriteCommand(TextWriter writer, string usage, IReadOnlyList<FlagDefinition> commandFlags, IReadOnlyCollection<string> sharedFlagNames)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        var shared = FlagTable.All.Where(f => sharedFlagNames.Contains(f.Name)).ToList();
+        var width = commandFlags.Concat(shared).Max(f => Signature(f).Length) + 2;
+        writer.WriteLine(usage);
+        writer.WriteLine();
+        writer.WriteLine("Flags:");
+        WriteFlags(writer, commandFlags, width);
+        writer.WriteLine();
+        writer.WriteLine("Webhook flags it also reads (they shape the answer as they shape the webhook's patch):");
+        WriteFlags(writer, shared, width);
+    }
+
     /// <summary>Default as pflag prints it: strings quoted, lists in brackets.</summary>
     public static string DisplayDefault(FlagDefinition flag)
     {

@@ -22,12 +22,14 @@ public sealed class ExplainCommandTests : IDisposable
         var run = await ExplainAsync("--pod", TestFiles.Example("pod.yaml"), "--service-accounts-file", ServiceAccounts);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("Pod default/reader (Pod), ServiceAccount s3-reader", run.Report, StringComparison.Ordinal);
+        Assert.Contains("Pod default/reader (Pod, ", run.Report, StringComparison.Ordinal);
+        Assert.Contains("ServiceAccount s3-reader (from spec.serviceAccountName)", run.Report, StringComparison.Ordinal);
         Assert.Contains("web identity (IRSA)", run.Report, StringComparison.Ordinal);
         Assert.Contains("arn:aws:iam::111122223333:role/s3-reader", run.Report, StringComparison.Ordinal);
         Assert.Contains("init fetch-config: injected AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE; mounted aws-iam-token", run.Report, StringComparison.Ordinal);
         Assert.Contains("  app: injected AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE; mounted aws-iam-token", run.Report, StringComparison.Ordinal);
-        Assert.Contains("log-shipper: not injected: listed in eks.amazonaws.com/skip-containers", run.Report, StringComparison.Ordinal);
+        Assert.Contains("log-shipper: not injected\n    not injected: listed in eks.amazonaws.com/skip-containers", run.Report, StringComparison.Ordinal);
+        Assert.Contains("Result: credentials injected; the webhook patches this pod (6 operations).", run.Report, StringComparison.Ordinal);
 
         var pod = run.YamlPod();
         Assert.Equal(["AWS_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"], EnvNames(pod, "containers", 0));
@@ -42,7 +44,8 @@ public sealed class ExplainCommandTests : IDisposable
         var run = await ExplainAsync("--pod", TestFiles.Example("deployment.yaml"), "--service-accounts-file", ServiceAccounts);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("Pod default/writer- (Deployment), ServiceAccount regional", run.Report, StringComparison.Ordinal);
+        Assert.Contains("Pod default/writer- (Deployment, ", run.Report, StringComparison.Ordinal);
+        Assert.Contains("ServiceAccount regional", run.Report, StringComparison.Ordinal);
         Assert.Contains("token expiration:  3600 s", run.Report, StringComparison.Ordinal);
         Assert.Contains("regional STS:      yes", run.Report, StringComparison.Ordinal);
         var pod = run.YamlPod();
@@ -86,7 +89,8 @@ public sealed class ExplainCommandTests : IDisposable
         var run = await ExplainAsync("--pod", file);
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("Pod batch/report- (CronJob), ServiceAccount nightly", run.Report, StringComparison.Ordinal);
+        Assert.Contains("Pod batch/report- (CronJob, ", run.Report, StringComparison.Ordinal);
+        Assert.Contains("ServiceAccount nightly", run.Report, StringComparison.Ordinal);
         var pod = run.YamlPod();
         Assert.Equal("batch", pod["metadata"]!["namespace"]!.GetValue<string>());
         Assert.Equal("OnFailure", pod["spec"]!["restartPolicy"]!.GetValue<string>());
@@ -98,10 +102,10 @@ public sealed class ExplainCommandTests : IDisposable
     {
         var run = await ExplainAsync("--pod", TestFiles.Example("pod.yaml"));
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(ExplainCommand.ExitNotInjected, run.ExitCode);
         Assert.Contains("ServiceAccount default/s3-reader not found", run.Report, StringComparison.Ordinal);
         Assert.Contains("--service-accounts-file", run.Report, StringComparison.Ordinal);
-        Assert.Contains("unchanged", run.Report, StringComparison.Ordinal);
+        Assert.Contains("Result: NO credentials injected", run.Report, StringComparison.Ordinal);
         Assert.Null(run.YamlPod()["spec"]!["volumes"]);
     }
 
@@ -112,18 +116,21 @@ public sealed class ExplainCommandTests : IDisposable
 
         var run = await ExplainAsync("--pod", pod, "--service-accounts-file", ServiceAccounts);
 
-        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(ExplainCommand.ExitNotInjected, run.ExitCode);
         Assert.Contains("ServiceAccount default/default has no eks.amazonaws.com/role-arn annotation", run.Report, StringComparison.Ordinal);
         Assert.DoesNotContain("not found", run.Report, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Json_output_prints_a_pod_that_parses()
+    public async Task Json_output_is_only_json_with_the_mutated_pod_in_it()
     {
         var run = await ExplainAsync("--pod", TestFiles.Example("pod.yaml"), "--service-accounts-file", ServiceAccounts, "--output", "json");
 
         Assert.Equal(0, run.ExitCode);
-        var pod = JsonNode.Parse(run.Manifest)!;
+        var document = JsonNode.Parse(run.Output)!;
+        Assert.True(document["injected"]!.GetValue<bool>());
+        Assert.Contains("Summary: credentials injected", run.Error, StringComparison.Ordinal);
+        var pod = document["mutatedPod"]!;
         Assert.Equal("reader", pod["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal(["AWS_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"], EnvNames(pod, "containers", 0));
     }
@@ -279,8 +286,8 @@ public sealed class ExplainCommandTests : IDisposable
 
         var run = await ExplainAsync("--pod", pod, "--service-accounts-file", ServiceAccounts);
 
-        Assert.True(run.ExitCode is 0 or 1, $"{what}: exit {run.ExitCode}");
-        Assert.True(run.ExitCode == 0 || run.Error.Length > 0, $"{what}: exit 1 without a message");
+        Assert.True(run.ExitCode is 0 or 1 or ExplainCommand.ExitNotInjected, $"{what}: exit {run.ExitCode}");
+        Assert.True(run.ExitCode != 1 || run.Error.Length > 0, $"{what}: exit 1 without a message");
     }
 
     private static string Pod(string serviceAccount) => $"""
@@ -308,7 +315,7 @@ public sealed class ExplainCommandTests : IDisposable
         int exitCode;
         try
         {
-            exitCode = await ExplainCommand.RunAsync(parsed, output, error, CancellationToken.None);
+            exitCode = await ExplainCommand.RunAsync(parsed, TextReader.Null, output, error, CancellationToken.None);
         }
         catch (Exception ex)
         {
@@ -320,7 +327,7 @@ public sealed class ExplainCommandTests : IDisposable
         return new ExplainRun(exitCode, output.ToString(), error.ToString());
     }
 
-    /// <summary>What explain printed: the report, a <c>---</c> line, then the pod.</summary>
+    /// <summary>What explain printed: the report, a <c>---</c> line, the pod, then the summary line.</summary>
     private sealed record ExplainRun(int ExitCode, string Output, string Error)
     {
         private const string Separator = "\n---\n";
@@ -329,8 +336,9 @@ public sealed class ExplainCommandTests : IDisposable
             ? Output[..(Output.IndexOf(Separator, StringComparison.Ordinal) + 1)]
             : Output;
 
+        /// <summary>The pod printed after the report, without the summary line that ends the output.</summary>
         public string Manifest => Output.Contains(Separator, StringComparison.Ordinal)
-            ? Output[(Output.IndexOf(Separator, StringComparison.Ordinal) + Separator.Length)..]
+            ? Output[(Output.IndexOf(Separator, StringComparison.Ordinal) + Separator.Length)..Output.LastIndexOf("Summary: ", StringComparison.Ordinal)]
             : throw new InvalidOperationException($"explain printed no pod:\n{Output}\n{Error}");
 
         public JsonNode YamlPod() => Assert.Single(YamlJson.ParseDocuments(Manifest));

@@ -1,0 +1,17 @@
+using PodIdentityWebhook.Mutation;
+
+namespace PodIdentityWebhook.Explain;
+
+/// <summary>One container: what the webhook added, and for each variable it did not add, why.</summary>
+/// <param name="Injected">The variables added.</param>
+/// <param name="NotInjected">Variables not added, each with the reason.</param>
+/// <param name="Mount">What happened to the token volume's mount, e.g. <c>mounted aws-iam-token</c>.</param>
+/// <param name="HasCredentials">After the webhook, the container's SDK finds the pod's role credentials.</param>
+internal sealed record ContainerReport(
+    string Name,
+    bool IsInit,
+    ContainerOutcome Outcome,
+    IReadOnlyList<string> Injected,
+    IReadOnlyList<(string Variables, string Reason)> NotInjected,
+    string? Mount,
+    bool HasCredentials);
