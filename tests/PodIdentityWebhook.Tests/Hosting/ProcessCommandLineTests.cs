@@ -34,6 +34,34 @@ public class ProcessCommandLineTests
         Assert.Contains("explain", run.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Explain_help_lists_explains_flags_and_the_webhook_flags_it_reads_not_the_servers()
+    {
+        using var run = await ProductProcess.RunAsync("explain", "--help");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        foreach (var flag in new[] { "--pod ", "--pod-namespace ", "--trust-policy ", "--oidc-issuer ", "--output ", "--kubeconfig ", "--aws-default-region " })
+        {
+            Assert.Contains(flag, run.Stdout, StringComparison.Ordinal);
+        }
+
+        foreach (var flag in new[] { "--tls-cert ", "--port ", "--metrics-port ", "--shutdown-drain " })
+        {
+            Assert.DoesNotContain(flag, run.Stdout, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Exit codes: 0", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_exits_3_when_the_pod_gets_no_credentials()
+    {
+        using var run = await ProductProcess.RunAsync("explain", "--pod", "examples/pod.yaml");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Contains("Summary: no credentials injected", run.Stdout, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--version")]
     [InlineData("-version")]
