@@ -27,6 +27,8 @@ dotnet publish src/PodIdentityWebhook/PodIdentityWebhook.csproj -nologo -v quiet
 # Only the binary ships: the web SDK's static-asset manifest is empty for this service.
 rm -f "$out"/*.staticwebassets.endpoints.json "$out"/*.xml "$out"/*.dbg
 test -x "$out/PodIdentityWebhook"
+# kubectl runs kubectl-pod_identity for "kubectl pod-identity ...": the same binary (README, Why has my pod no credentials?).
+ln -sf PodIdentityWebhook "$out/kubectl-pod_identity"
 # 19.9 MB today. Past 28 MB something has pulled KubernetesClient's JSON context of the whole
 # API back in (README, Native AOT): 20 MB of binary and about 25 MB of resident memory.
 size="$(stat -c %s "$out/PodIdentityWebhook")"

@@ -52,7 +52,9 @@ internal static class ExplainReport
             }
         }
 
-        Line(text, explanation.Injected
+        Line(text, explanation.Injected && !ExplainCommand.Succeeds(explanation)
+            ? "Result: credentials injected, but STS will refuse them: the trust policy does not allow this pod (above)."
+            : explanation.Injected
             ? explanation.Mutation!.HasPatch
                 ? $"Result: credentials injected; the webhook patches this pod ({explanation.Mutation.PatchOperations.ToString(CultureInfo.InvariantCulture)} operations)."
                 : "Result: credentials injected; the pod already has everything, the webhook returns no patch."
