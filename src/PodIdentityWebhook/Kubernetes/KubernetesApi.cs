@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using k8s;
 using k8s.Models;
@@ -57,6 +58,26 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
         }
 
         return await ReadAsync(response, "get " + path, KubernetesModels.Default.V1ServiceAccount, cancellationToken);
+    }
+
+    /// <summary>
+    /// Any GET as a JSON object, parsed without a serialization context (read-only callers such
+    /// as <c>explain</c> that read kinds the webhook has no model for). <paramref name="path"/>
+    /// may carry a query. Null on 404; other errors throw <see cref="KubernetesApiException"/>.
+    /// </summary>
+    public async Task<JsonObject?> GetJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(path, [], HttpCompletionOption.ResponseContentRead, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        var operation = "get " + path;
+        await EnsureSuccessAsync(response, operation, cancellationToken);
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonNode.ParseAsync(body, cancellationToken: cancellationToken) as JsonObject
+            ?? throw new JsonException($"{operation}: the response body is not a JSON object");
     }
 
     public void Dispose() => _client.Dispose();

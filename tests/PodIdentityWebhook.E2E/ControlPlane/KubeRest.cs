@@ -130,6 +130,18 @@ internal sealed class KubeRest : IDisposable
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
 
+    /// <summary>A server-side apply of <paramref name="body"/> (a full object) as <paramref name="fieldManager"/>.</summary>
+    public async Task<JsonNode> ServerSideApplyAsync(string path, JsonNode body, string fieldManager)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
+        var uri = new Uri($"{path}?fieldManager={Uri.EscapeDataString(fieldManager)}", UriKind.Relative);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, uri) { Content = content };
+        using var response = await _http.SendAsync(request);
+        await EnsureAsync(response, "PATCH (apply) " + path);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
     public async Task DeleteAsync(string path)
     {
         using var response = await _http.DeleteAsync(new Uri(path, UriKind.Relative));
