@@ -35,29 +35,3 @@ internal sealed record LiveSnapshot(
     IReadOnlyList<WebhookRegistration> Webhooks,
     string? OidcIssuer,
     IReadOnlyList<string> Notes);
-
-/// <summary>One webhook of a MutatingWebhookConfiguration whose rules cover CREATE of pods.</summary>
-/// <param name="Configuration">The MutatingWebhookConfiguration's name.</param>
-/// <param name="Name">The webhook's name inside it.</param>
-/// <param name="FailurePolicy"><c>Fail</c> or <c>Ignore</c>; <c>Fail</c> when the field is absent, as the API defaults it.</param>
-/// <param name="NamespaceSelector">The webhook's namespaceSelector; the API server stores <c>{}</c> (every namespace) when none was given.</param>
-/// <param name="ObjectSelector">The webhook's objectSelector, stored as <c>{}</c> likewise.</param>
-/// <param name="ServiceNamespace">clientConfig.service.namespace; null for a URL webhook.</param>
-/// <param name="ServiceName">clientConfig.service.name; null for a URL webhook.</param>
-/// <param name="Url">clientConfig.url; null for a service webhook.</param>
-/// <param name="ServiceHasReadyEndpoints">
-/// Whether the service has a ready endpoint (EndpointSlices, else Endpoints); null for a URL
-/// webhook or when neither could be read.
-/// </param>
-/// <param name="HasCaBundle">Whether clientConfig.caBundle is set.</param>
-internal sealed record WebhookRegistration(
-    string Configuration,
-    string Name,
-    string FailurePolicy,
-    JsonObject? NamespaceSelector,
-    JsonObject? ObjectSelector,
-    string? ServiceNamespace,
-    string? ServiceName,
-    string? Url,
-    bool? ServiceHasReadyEndpoints,
-    bool HasCaBundle);

@@ -8,8 +8,18 @@ namespace PodIdentityWebhook.Explain;
 /// <c>deploy/mutatingwebhook.yaml</c> and the chart's defaults.
 /// </summary>
 /// <param name="Configuration">The MutatingWebhookConfiguration's name.</param>
-/// <param name="FailurePolicy">Fail or Ignore (Fail when the registration does not say).</param>
-/// <param name="ServiceHasReadyEndpoints">Live mode: whether the service has a ready endpoint; null when unknown or a URL is used.</param>
+/// <param name="Name">The webhook's name inside it.</param>
+/// <param name="FailurePolicy"><c>Fail</c> or <c>Ignore</c>; <c>Fail</c> when the field is absent, as the API defaults it.</param>
+/// <param name="NamespaceSelector">The webhook's namespaceSelector; the API server stores <c>{}</c> (every namespace) when none was given.</param>
+/// <param name="ObjectSelector">The webhook's objectSelector, stored as <c>{}</c> likewise.</param>
+/// <param name="ServiceNamespace">clientConfig.service.namespace; null for a URL webhook.</param>
+/// <param name="ServiceName">clientConfig.service.name; null for a URL webhook.</param>
+/// <param name="Url">clientConfig.url; null for a service webhook.</param>
+/// <param name="ServiceHasReadyEndpoints">
+/// Live mode: whether the service has a ready endpoint (EndpointSlices, else Endpoints); null
+/// for a URL webhook or when neither could be read.
+/// </param>
+/// <param name="HasCaBundle">Whether clientConfig.caBundle is set.</param>
 internal sealed record WebhookRegistration(
     string Configuration,
     string Name,
