@@ -1,6 +1,7 @@
 using System.Text.Json;
 using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
+using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Manifests;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
@@ -52,7 +53,7 @@ internal static class ExplainCommand
     public static IReadOnlyList<FlagDefinition> Flags { get; } =
     [
         FlagDefinition.Extra(PodFlag, FlagValueKind.String,
-            "explain: pod or workload manifest, YAML or JSON, a List or several documents (may also hold ServiceAccounts); - reads stdin"),
+            "explain: pod or workload manifest, YAML or JSON, a List or several documents (may also hold ServiceAccounts); - reads stdin; or a live reference NAME, NS/NAME, KIND/NAME, KIND/NS/NAME read with the kubeconfig"),
         FlagDefinition.Extra(ConfigMapFlag, FlagValueKind.String,
             "explain: the pod-identity-webhook ConfigMap manifest, or its config JSON"),
         FlagDefinition.Extra(OutputFlag, FlagValueKind.String,
@@ -100,19 +101,27 @@ internal static class ExplainCommand
         try
         {
             var podNamespace = parsed.Extras.GetValueOrDefault(PodNamespaceFlag, "") is { Length: > 0 } ns ? ns : null;
-            var source = podPath == StandardInput ? "stdin" : podPath;
-            var manifests = podPath == StandardInput ? await input.ReadToEndAsync(cancellationToken) : ExplainInputs.ReadText(podPath, "--pod");
             var account = options.ComposeRoleArn ? await AccountInfo.ReadAsync(cancellationToken) : null;
-            var inputs = ExplainInputs.Load(options, account, manifests, source, parsed.Extras.GetValueOrDefault(ConfigMapFlag, ""), podNamespace);
             var trust = ReadTrustPolicy(parsed.Extras.GetValueOrDefault(TrustPolicyFlag, ""));
             var issuer = parsed.Extras.GetValueOrDefault(OidcIssuerFlag, "") is { Length: > 0 } url ? url : null;
 
             var explanations = new List<Explanation>();
-            foreach (var target in inputs.Targets)
+            if (IsLiveReference(podPath))
             {
-                var namespaceLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = target.Namespace };
-                explanations.Add(await ExplainAsync(
-                    options, inputs, target, WebhookRegistration.Shipped, namespaceLabels, trust, issuer, SharedRandomSource.Instance, cancellationToken));
+                explanations.Add(await LiveExplain.ExplainAsync(
+                    options, account, podPath, podNamespace, trust, issuer, SharedRandomSource.Instance, cancellationToken));
+            }
+            else
+            {
+                var source = podPath == StandardInput ? "stdin" : podPath;
+                var manifests = podPath == StandardInput ? await input.ReadToEndAsync(cancellationToken) : ExplainInputs.ReadText(podPath, "--pod");
+                var inputs = ExplainInputs.Load(options, account, manifests, source, parsed.Extras.GetValueOrDefault(ConfigMapFlag, ""), podNamespace);
+                foreach (var target in inputs.Targets)
+                {
+                    var namespaceLabels = new Dictionary<string, string> { ["kubernetes.io/metadata.name"] = target.Namespace };
+                    explanations.Add(await ExplainAsync(
+                        options, inputs, target, WebhookRegistration.Shipped, namespaceLabels, trust, issuer, SharedRandomSource.Instance, cancellationToken));
+                }
             }
 
             foreach (var explanation in explanations)
@@ -124,8 +133,8 @@ internal static class ExplainCommand
             await (json ? error : output).WriteLineAsync(summary);
             return explanations.All(Succeeds) ? ExitInjected : ExitNotInjected;
         }
-        catch (Exception ex) when (ex is ConfigurationException or IOException or YamlException
-                                       or JsonException or UnauthorizedAccessException or PodShapeException or InvalidOperationException or FormatException)
+        catch (Exception ex) when (ex is ConfigurationException or IOException or YamlException or JsonException or UnauthorizedAccessException
+                                       or PodShapeException or InvalidOperationException or FormatException or KubernetesApiException or HttpRequestException)
         {
             await error.WriteLineAsync($"pod-identity-webhook explain: {ex.Message}");
             return ExitBadInput;
@@ -190,6 +199,15 @@ internal static class ExplainCommand
             : $"Summary: {explanations.Count} pods, {injected} with credentials injected, {explanations.Count - injected} without";
         return refused > 0 ? $"{text}; the trust policy refuses {refused}" : text;
     }
+
+    /// <summary>
+    /// Not stdin, not a file, not named like one: a pod or workload reference (<c>NAME</c>,
+    /// <c>NS/NAME</c>, <c>deployment/NAME</c>) to read from the cluster.
+    /// </summary>
+    private static bool IsLiveReference(string pod) =>
+        pod != StandardInput && !File.Exists(pod)
+        && !pod.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) && !pod.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+        && !pod.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
     private static TrustPolicyDocument? ReadTrustPolicy(string path) =>
         path.Length == 0 ? null : TrustPolicy.Parse(ExplainInputs.ReadText(path, "--trust-policy"), $"--trust-policy {path}");

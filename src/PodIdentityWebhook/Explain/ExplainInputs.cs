@@ -111,7 +111,8 @@ internal sealed record ExplainInputs(
     private static IConfigMapSource LoadConfigMap(WebhookOptions options, string path) =>
         path.Length == 0 ? ConfigMapEntries.Empty : ParseConfigMap(options, ReadText(path, "--config-map"), $"--config-map {path}");
 
-    private static IContainerCredentialsSource LoadContainerCredentials(WebhookOptions options)
+    /// <summary>The container-credentials file the flag names, or none.</summary>
+    public static IContainerCredentialsSource LoadContainerCredentials(WebhookOptions options)
     {
         var path = options.WatchContainerCredentialsConfig;
         return path.Length == 0 || !File.Exists(path)

@@ -22,13 +22,20 @@ internal sealed record Explanation(
     TrustCheck? Trust,
     IReadOnlyList<string> Notes)
 {
-    /// <summary>At least one container gets the pod's role from the webhook.</summary>
-    public bool Injected => NotCalled is null && Resolution.Identity is not null && Containers.Any(c => c.HasCredentials);
+    /// <summary>
+    /// Live mode: the pod runs without the credentials the webhook would inject now (admitted
+    /// before the identity existed or while the webhook was unreachable).
+    /// </summary>
+    public bool RunningWithoutCredentials { get; init; }
+
+    /// <summary>At least one container gets (for a running pod: has) the pod's role from the webhook.</summary>
+    public bool Injected => NotCalled is null && Resolution.Identity is not null && Containers.Any(c => c.HasCredentials) && !RunningWithoutCredentials;
 
     /// <summary>Why nothing is injected, in one line; null when <see cref="Injected"/>.</summary>
     public string? NotInjectedReason => Injected ? null
         : NotCalled is not null ? $"the webhook is not called for this pod: {NotCalled}"
         : Resolution.Identity is null ? Resolution.Reason ?? "no identity applies"
+        : RunningWithoutCredentials ? "the running pod lacks the injection; a pod created now would get it (restart it)"
         : "no container gets the role's credentials (see Containers)";
 }
 
