@@ -191,6 +191,33 @@ public sealed class ControlPlaneFixture : IAsyncLifetime
     }
 
     /// <summary>
+    /// A kubeconfig in <paramref name="folder"/> whose user is an exec credential plugin (a bash
+    /// script printing an ExecCredential with the admin token); each call appends
+    /// KUBERNETES_EXEC_INFO to the returned calls file.
+    /// </summary>
+    public (string Kubeconfig, string Calls) WriteExecPluginKubeconfig(string folder)
+    {
+        var calls = Path.Combine(folder, "calls");
+        var plugin = Path.Combine(folder, "credential-plugin.sh");
+        File.WriteAllText(plugin, $$$"""
+            #!/bin/bash
+            # An exec credential plugin: notes each call, prints an ExecCredential with a bearer token.
+            set -euo pipefail
+            echo "$KUBERNETES_EXEC_INFO" >> '{{{calls}}}'
+            printf '%s\n' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{AdminToken}}}"}}'
+            """);
+        var kubeconfig = Path.Combine(folder, "kubeconfig");
+        WriteKubeconfigForUser(kubeconfig, $"""
+            exec:
+                  apiVersion: client.authentication.k8s.io/v1
+                  command: /bin/bash
+                  args: ["{plugin}"]
+                  interactiveMode: Never
+            """);
+        return (kubeconfig, calls);
+    }
+
+    /// <summary>
     /// Writes a kubeconfig for this API server that authenticates with <paramref name="token"/>:
     /// how the webhook is given an identity other than admin.
     /// </summary>

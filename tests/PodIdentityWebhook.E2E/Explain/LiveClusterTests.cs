@@ -144,18 +144,7 @@ public sealed class LiveClusterTests(ControlPlaneFixture plane)
             await CreatePodAsync(ns, "web", new JsonObject { ["serviceAccountName"] = "app" });
             // managedFields and creationTimestamp have second precision.
             await Task.Delay(TimeSpan.FromSeconds(1.5));
-            // Server-side apply, as GitOps tools annotate: the 1.20 API server the suite builds
-            // records no managedFields for plain updates of an object never applied.
-            await plane.Rest.ServerSideApplyAsync($"/api/v1/namespaces/{ns}/serviceaccounts/app", new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "ServiceAccount",
-                ["metadata"] = new JsonObject
-                {
-                    ["name"] = "app",
-                    ["annotations"] = new JsonObject { [Roles.AnnotationKey] = Roles.Arn("reader") },
-                },
-            }, "explain-e2e");
+            await AnnotateRoleByApplyAsync(ns, "app");
 
             using var api = AdminApi();
             var snapshot = await LiveCluster.ReadAsync(api, LiveTarget.Parse($"{ns}/web", "default"), ns, ConfigMapName, CancellationToken.None);
@@ -182,22 +171,7 @@ public sealed class LiveClusterTests(ControlPlaneFixture plane)
         {
             await plane.Rest.CreateServiceAccountAsync(ns, "app", Roles.Annotations("reader"));
             await CreatePodAsync(ns, "web", new JsonObject { ["serviceAccountName"] = "app" });
-            var calls = Path.Combine(folder, "calls");
-            var plugin = Path.Combine(folder, "credential-plugin.sh");
-            File.WriteAllText(plugin, $$$"""
-                #!/bin/bash
-                set -euo pipefail
-                echo "$KUBERNETES_EXEC_INFO" >> '{{{calls}}}'
-                printf '%s\n' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{ControlPlaneFixture.AdminToken}}}"}}'
-                """);
-            var kubeconfig = Path.Combine(folder, "kubeconfig");
-            plane.WriteKubeconfigForUser(kubeconfig, $"""
-                exec:
-                      apiVersion: client.authentication.k8s.io/v1
-                      command: /bin/bash
-                      args: ["{plugin}"]
-                      interactiveMode: Never
-                """);
+            var (kubeconfig, calls) = plane.WriteExecPluginKubeconfig(folder);
 
             using var api = new KubernetesApi(KubernetesConnections.FromFlags(kubeconfig, ""));
             var snapshot = await LiveCluster.ReadAsync(api, LiveTarget.Parse("web", ns), ns, ConfigMapName, CancellationToken.None);
@@ -352,16 +326,7 @@ public sealed class LiveClusterTests(ControlPlaneFixture plane)
                 ["webhooks"] = new JsonArray(Webhook("idle.explain.example", ns, "idle-webhook", PodRule("CREATE"))),
             });
             await Task.Delay(TimeSpan.FromSeconds(1.5));
-            await plane.Rest.ServerSideApplyAsync($"/api/v1/namespaces/{ns}/serviceaccounts/app", new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "ServiceAccount",
-                ["metadata"] = new JsonObject
-                {
-                    ["name"] = "app",
-                    ["annotations"] = new JsonObject { [Roles.AnnotationKey] = Roles.Arn("reader") },
-                },
-            }, "explain-e2e");
+            await AnnotateRoleByApplyAsync(ns, "app");
 
             var (exitCode, stdout, stderr) = await ExplainProcessAsync("--kubeconfig", plane.KubeconfigPath, "--namespace", ns, $"{ns}/web", "--output", "json");
 
@@ -404,6 +369,23 @@ public sealed class LiveClusterTests(ControlPlaneFixture plane)
             await plane.Rest.DeleteAsync($"/api/v1/namespaces/{ns}");
         }
     }
+
+    /// <summary>
+    /// Annotates the ServiceAccount with a role by server-side apply, as GitOps tools do: the
+    /// 1.20 API server the suite builds records no managedFields for plain updates of an object
+    /// never applied.
+    /// </summary>
+    private Task AnnotateRoleByApplyAsync(string ns, string name) =>
+        plane.Rest.ServerSideApplyAsync($"/api/v1/namespaces/{ns}/serviceaccounts/{name}", new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "ServiceAccount",
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["annotations"] = new JsonObject { [Roles.AnnotationKey] = Roles.Arn("reader") },
+            },
+        }, "explain-e2e");
 
     /// <summary>The product binary's explain, as a user runs it.</summary>
     private static async Task<(int ExitCode, string Stdout, string Stderr)> ExplainProcessAsync(params string[] args)

@@ -19,23 +19,7 @@ public sealed class ExecPluginTests(ControlPlaneFixture plane, ITestOutputHelper
         var folder = Directory.CreateTempSubdirectory("piw-exec-").FullName;
         try
         {
-            var calls = Path.Combine(folder, "calls");
-            var plugin = Path.Combine(folder, "credential-plugin.sh");
-            File.WriteAllText(plugin, $$$"""
-                #!/bin/bash
-                # An exec credential plugin: notes each call, prints an ExecCredential with a bearer token.
-                set -euo pipefail
-                echo "$KUBERNETES_EXEC_INFO" >> '{{{calls}}}'
-                printf '%s\n' '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"{{{ControlPlaneFixture.AdminToken}}}"}}'
-                """);
-            var kubeconfig = Path.Combine(folder, "kubeconfig");
-            plane.WriteKubeconfigForUser(kubeconfig, $"""
-                exec:
-                      apiVersion: client.authentication.k8s.io/v1
-                      command: /bin/bash
-                      args: ["{plugin}"]
-                      interactiveMode: Never
-                """);
+            var (kubeconfig, calls) = plane.WriteExecPluginKubeconfig(folder);
             Assert.DoesNotContain(ControlPlaneFixture.AdminToken, File.ReadAllText(kubeconfig), StringComparison.Ordinal);
 
             await using var served = await ServedNamespace.StartAsync(plane, "exec", ["--aws-default-region", "us-west-2"], kubeconfig: kubeconfig);

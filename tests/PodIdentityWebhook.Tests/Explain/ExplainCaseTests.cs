@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Manifests;
-using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Support;
 
@@ -57,8 +56,8 @@ public sealed class ExplainCaseTests : IDisposable
             .Select(a => a!.GetValue<string>().Replace("{dir}", _directory.Path, StringComparison.Ordinal))
             .ToList();
         var expect = testCase["expect"]!;
-        var text = await RunAsync(["--pod", manifest, .. args]);
-        var json = await RunAsync(["--pod", manifest, "--output", "json", .. args]);
+        var text = await ExplainRunner.RunAsync(["--pod", manifest, .. args]);
+        var json = await ExplainRunner.RunAsync(["--pod", manifest, "--output", "json", .. args]);
         var context = $"{name}: {testCase["description"]}\n{text.Output}{text.Error}";
 
         var exitCode = (int)expect["exitCode"]!.GetValue<long>();
@@ -93,7 +92,7 @@ public sealed class ExplainCaseTests : IDisposable
     public async Task Pod_dash_reads_the_manifest_from_stdin()
     {
         var manifest = await File.ReadAllTextAsync(TestFiles.Example("pod.yaml"));
-        var run = await RunAsync(["--pod", "-", "--service-accounts-file", TestFiles.Example("service-accounts.yaml")], manifest);
+        var run = await ExplainRunner.RunAsync(["--pod", "-", "--service-accounts-file", TestFiles.Example("service-accounts.yaml")], manifest);
 
         Assert.Equal(ExplainCommand.ExitInjected, run.ExitCode);
         Assert.Contains("Pod default/reader (Pod, stdin)", run.Output, StringComparison.Ordinal);
@@ -104,7 +103,7 @@ public sealed class ExplainCaseTests : IDisposable
     {
         var file = _directory.Write("config.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n");
 
-        var run = await RunAsync(["--pod", file, "--output", "json"]);
+        var run = await ExplainRunner.RunAsync(["--pod", file, "--output", "json"]);
 
         Assert.Equal(ExplainCommand.ExitBadInput, run.ExitCode);
         Assert.Equal("", run.Output);
@@ -152,16 +151,5 @@ public sealed class ExplainCaseTests : IDisposable
         }
 
         return documents;
-    }
-
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string[] args, string input = "")
-    {
-        var parsed = FlagParser.Parse(["explain", .. args], ExplainCommand.Flags);
-        Assert.True(parsed.Error is null, parsed.Error);
-        using var stdin = new StringReader(input);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        var exitCode = await ExplainCommand.RunAsync(parsed, stdin, output, error, CancellationToken.None);
-        return (exitCode, output.ToString(), error.ToString());
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Manifests;
-using PodIdentityWebhook.Options;
 using PodIdentityWebhook.Tests.Identity;
 using PodIdentityWebhook.Tests.Support;
 
@@ -308,23 +307,8 @@ public sealed class ExplainCommandTests : IDisposable
 
     private static async Task<ExplainRun> ExplainAsync(params string[] args)
     {
-        var parsed = FlagParser.Parse(["explain", .. args], ExplainCommand.Flags);
-        Assert.Null(parsed.Error);
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        int exitCode;
-        try
-        {
-            exitCode = await ExplainCommand.RunAsync(parsed, TextReader.Null, output, error, CancellationToken.None);
-        }
-        catch (Exception ex)
-        {
-            // An escaping exception would crash the process with a stack trace instead of a message.
-            Assert.Fail($"explain {string.Join(' ', args)} threw instead of reporting: {ex}");
-            throw;
-        }
-
-        return new ExplainRun(exitCode, output.ToString(), error.ToString());
+        var (exitCode, output, error) = await ExplainRunner.RunAsync(args);
+        return new ExplainRun(exitCode, output, error);
     }
 
     /// <summary>What explain printed: the report, a <c>---</c> line, the pod, then the summary line.</summary>
