@@ -48,3 +48,8 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 {{- define "piw.watchConfigMap" -}}
 {{- or .Values.config.watchConfigMap .Values.identityConfigMap.create -}}
 {{- end -}}
+
+{{/* The namespace of every namespaced object: namespaceOverride, else the release's. */}}
+{{- define "piw.namespace" -}}
+{{- default .Release.Namespace .Values.namespaceOverride -}}
+{{- end -}}

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
+using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Manifests;
 using Xunit.Abstractions;
 using static PodIdentityWebhook.E2E.ControlPlane.ShippedManifests;
@@ -78,6 +79,48 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
         Assert.Equal(["kube-system", "webhooks"], rule["values"]!.AsArray().Select(v => v!.GetValue<string>()));
         Assert.DoesNotContain(documents, d => Kind(d) == "NetworkPolicy");
         Assert.Equal("1", documents.Single(d => Kind(d) == "PodDisruptionBudget")["spec"]!["minAvailable"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task As_a_subchart_the_webhook_excludes_only_its_own_pods_not_its_siblings()
+    {
+        var (exit, rendered, errors) = await RenderAsync(Chart, "--namespace", "apps", "--name", "platform");
+        Assert.True(exit == 0, errors);
+        var documents = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().ToList();
+        var webhook = documents.Single(d => Kind(d) == "MutatingWebhookConfiguration")["webhooks"]![0]!.AsObject();
+        var registration = new WebhookRegistration("c", "w", "Ignore", null, webhook["objectSelector"]!.AsObject(), null, null, null, null, true);
+        var namespaceLabels = new Dictionary<string, string>();
+        var ownPod = LabelSelector.LabelsOf(documents.Single(d => Kind(d) == "Deployment")["spec"]!["template"]!["metadata"]);
+        var sibling = new Dictionary<string, string> { ["app.kubernetes.io/instance"] = "platform", ["app.kubernetes.io/name"] = "api" };
+
+        Assert.NotNull(registration.Excludes(namespaceLabels, ownPod));
+        Assert.Null(registration.Excludes(namespaceLabels, sibling));
+    }
+
+    [Fact]
+    public async Task Namespace_override_and_host_network_reach_every_object()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, "namespaceOverride: platform-system\nhostNetwork: true\n");
+            var (exit, rendered, errors) = await RenderAsync(Chart, "-f", file, "--namespace", "default", "--name", "piw");
+            Assert.True(exit == 0, errors);
+            var documents = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().ToList();
+            Assert.All(
+                documents.Where(d => d["metadata"]?["namespace"] is not null),
+                d => Assert.Equal("platform-system", d["metadata"]!["namespace"]!.GetValue<string>()));
+            var webhook = documents.Single(d => Kind(d) == "MutatingWebhookConfiguration")["webhooks"]![0]!;
+            Assert.Equal("platform-system", webhook["clientConfig"]!["service"]!["namespace"]!.GetValue<string>());
+            Assert.Contains("platform-system", webhook["namespaceSelector"]!["matchExpressions"]![0]!["values"]!.AsArray().Select(v => v!.GetValue<string>()));
+            var pod = documents.Single(d => Kind(d) == "Deployment")["spec"]!["template"]!["spec"]!;
+            Assert.True(pod["hostNetwork"]!.GetValue<bool>());
+            Assert.Equal("ClusterFirstWithHostNet", pod["dnsPolicy"]!.GetValue<string>());
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Theory]

@@ -14,6 +14,7 @@ internal static class StandInCrds
     [
         ("certificates.cert-manager.io", "/apis/cert-manager.io/v1/certificates", "cert-manager.yaml"),
         ("servicemonitors.monitoring.coreos.com", "/apis/monitoring.coreos.com/v1/servicemonitors", "prometheus-operator.yaml"),
+        ("prometheusrules.monitoring.coreos.com", "/apis/monitoring.coreos.com/v1/prometheusrules", "prometheus-operator.yaml"),
     ];
 
     public static async Task EnsureAsync(ControlPlaneFixture plane)
