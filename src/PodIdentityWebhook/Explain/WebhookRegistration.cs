@@ -5,7 +5,7 @@ namespace PodIdentityWebhook.Explain;
 /// <summary>
 /// One webhook registered for pod creation: where the API server sends the review and which
 /// pods it sends. Offline, explain assumes <see cref="Shipped"/>, the registration in
-/// <c>deploy/mutatingwebhook.yaml</c> and the chart's defaults.
+/// <c>deploy/base/mutatingwebhook.yaml</c> and the chart's defaults.
 /// </summary>
 /// <param name="Configuration">The MutatingWebhookConfiguration's name.</param>
 /// <param name="Name">The webhook's name inside it.</param>
@@ -35,7 +35,7 @@ internal sealed record WebhookRegistration(
     /// <summary>The namespace of the shipped install (deploy/ and the chart's default).</summary>
     public const string ShippedNamespace = "pod-identity-webhook";
 
-    /// <summary>The registration <c>deploy/mutatingwebhook.yaml</c> creates (a test keeps the two equal).</summary>
+    /// <summary>The registration <c>deploy/base/mutatingwebhook.yaml</c> creates (a test keeps the two equal).</summary>
     public static WebhookRegistration Shipped { get; } = new(
         "pod-identity-webhook",
         "pod-identity-webhook.amazonaws.com",

@@ -26,7 +26,7 @@ public sealed partial class ReleaseDefaultsTests
         Assert.Equal(version, ChartField(chartYaml, "appVersion"));
         Assert.Matches(@"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$", version);
 
-        var deployment = Read("deploy/deployment.yaml").Single(d => Kind(d) == "Deployment");
+        var deployment = Read("deploy/base/deployment.yaml").Single(d => Kind(d) == "Deployment");
         Assert.Equal($"{Repository}:{version}", ContainerImage(deployment));
 
         using var process = Process.Start(new ProcessStartInfo("bash",

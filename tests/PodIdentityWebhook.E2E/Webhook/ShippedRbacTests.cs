@@ -7,7 +7,7 @@ namespace PodIdentityWebhook.E2E.Webhook;
 
 /// <summary>
 /// The webhook as it runs in a cluster: under its own ServiceAccount's token, with only the
-/// RBAC the project ships in deploy/rbac.yaml. If that RBAC missed a permission the webhook
+/// RBAC the project ships in deploy/base/rbac.yaml. If that RBAC missed a permission the webhook
 /// needs, it would never become ready or never mutate.
 /// </summary>
 [Collection(ControlPlaneGroup.Name)]
@@ -16,10 +16,10 @@ public sealed class ShippedRbacTests(ControlPlaneFixture plane, ITestOutputHelpe
     [Fact]
     public async Task Webhook_under_the_shipped_rbac_mutates_from_service_accounts_and_the_config_map_and_is_not_admin()
     {
-        var rbac = ShippedManifests.Read("deploy/rbac.yaml");
+        var rbac = ShippedManifests.Read("deploy/base/rbac.yaml");
         var account = rbac.Single(d => d["kind"]!.GetValue<string>() == "ServiceAccount")["metadata"]!;
         var home = account["namespace"]!.GetValue<string>();
-        await ShippedManifests.ApplyAsync(plane.Rest, [.. ShippedManifests.Read("deploy/namespace.yaml"), .. rbac]);
+        await ShippedManifests.ApplyAsync(plane.Rest, [.. ShippedManifests.Read("deploy/base/namespace.yaml"), .. rbac]);
 
         var token = await RequestTokenAsync(home, account["name"]!.GetValue<string>());
         await AssertNotAdminAsync(token, home);
