@@ -57,13 +57,15 @@ internal sealed class ServingCertificate
     /// <summary>Loads the certificate the options ask for, or stops startup with a message naming the flag and the reason.</summary>
     public static ServingCertificate FromOptions(WebhookOptions options)
     {
-        var chain = options.SelfSignedCert
+        // A self-managed certificate comes from the Secret once the API answers; until then
+        // (and /readyz says so) the listener serves a temporary one nobody trusts.
+        var chain = options.SelfSignedCert || options.SelfManagedCertificate
             ? new CertificateChain(SelfSignedCertificate.Create(), [])
             : CertificateLoader.LoadPem(options.TlsCert, options.TlsKey);
         if (CertificatePolicy.Refusal(chain, DateTimeOffset.UtcNow) is { } refusal)
         {
             chain.Dispose();
-            throw new ConfigurationException(options.SelfSignedCert
+            throw new ConfigurationException(options.SelfSignedCert || options.SelfManagedCertificate
                 ? $"--self-signed-cert: the generated certificate cannot be served: {refusal}"
                 : $"--tls-cert: {options.TlsCert} cannot be served: {refusal}");
         }

@@ -23,7 +23,7 @@ internal sealed partial class CertificateReloader(WebhookOptions options, Servin
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.SelfSignedCert)
+        if (options.SelfSignedCert || options.SelfManagedCertificate)
         {
             return Task.CompletedTask;
         }

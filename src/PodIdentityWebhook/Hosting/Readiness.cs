@@ -1,12 +1,15 @@
+using PodIdentityWebhook.Certificates;
 using PodIdentityWebhook.Identity;
 
 namespace PodIdentityWebhook.Hosting;
 
 /// <summary>
-/// Ready once every identity source has synced. The serving certificate is loaded before the
-/// listener opens (startup stops without one), so it needs no check here.
+/// Ready once every identity source has synced and, with --self-managed-certificate, the
+/// managed certificate is served and its CA is in the caBundle. A certificate from files is
+/// loaded before the listener opens (startup stops without one), so it needs no check here.
 /// </summary>
-internal sealed class Readiness(IServiceAccountSource serviceAccounts, IConfigMapSource configMap)
+internal sealed class Readiness(
+    IServiceAccountSource serviceAccounts, IConfigMapSource configMap, SelfManagedCertificateStatus? selfManaged = null)
 {
     private volatile bool _stopping;
 
@@ -26,6 +29,11 @@ internal sealed class Readiness(IServiceAccountSource serviceAccounts, IConfigMa
             return "ServiceAccount cache not synced";
         }
 
-        return configMap.HasSynced ? null : "ConfigMap not synced";
+        if (!configMap.HasSynced)
+        {
+            return "ConfigMap not synced";
+        }
+
+        return selfManaged?.NotReadyReason;
     }
 }

@@ -59,6 +59,13 @@ internal static class WebhookServices
     {
         var api = Connect(options);
         services.AddSingleton<IKubernetesApi>(api);
+        if (options.SelfManagedCertificate)
+        {
+            services.AddSingleton<IJsonObjects>(api);
+            services.AddSingleton<SelfManagedCertificateStatus>();
+            services.AddHostedService<SelfManagedCertificate>();
+        }
+
         services.AddSingleton<ServiceAccountCache>();
         services.AddSingleton<IServiceAccountSource>(sp => sp.GetRequiredService<ServiceAccountCache>());
         if (options.ServiceAccountLookupGracePeriod > TimeSpan.Zero)

@@ -4,6 +4,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -20,7 +21,7 @@ namespace PodIdentityWebhook.Kubernetes;
 /// library's generated operations decode through one context of every API kind: under
 /// Native AOT that is most of the binary and of its resident memory (README, Native AOT).
 /// </summary>
-internal sealed class KubernetesApi : IKubernetesApi, IDisposable
+internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
 {
     /// <summary>How long a list page or get may take (the library's per-call timeout).</summary>
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
@@ -80,7 +81,31 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
             ?? throw new JsonException($"{operation}: the response body is not a JSON object");
     }
 
+    /// <summary>POST <paramref name="body"/> to <paramref name="collectionPath"/>: the created object; 409 AlreadyExists throws.</summary>
+    public Task<JsonObject> CreateJsonAsync(string collectionPath, JsonObject body, CancellationToken cancellationToken) =>
+        WriteJsonAsync(HttpMethod.Post, collectionPath, body, "application/json", cancellationToken);
+
+    /// <summary>PUT <paramref name="body"/>, whose metadata.resourceVersion makes it conditional (409 Conflict when stale).</summary>
+    public Task<JsonObject> ReplaceJsonAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
+        WriteJsonAsync(HttpMethod.Put, path, body, "application/json", cancellationToken);
+
+    /// <summary>PATCH with <paramref name="contentType"/> (application/json-patch+json, application/merge-patch+json).</summary>
+    public Task<JsonObject> PatchJsonAsync(string path, JsonNode patch, string contentType, CancellationToken cancellationToken) =>
+        WriteJsonAsync(HttpMethod.Patch, path, patch, contentType, cancellationToken);
+
     public void Dispose() => _client.Dispose();
+
+    private async Task<JsonObject> WriteJsonAsync(HttpMethod method, string path, JsonNode body, string contentType, CancellationToken cancellationToken)
+    {
+        var operation = method.Method.ToLowerInvariant() + " " + path;
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString()));
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var response = await SendAsync(path, [], HttpCompletionOption.ResponseContentRead, cancellationToken, method, content);
+        await EnsureSuccessAsync(response, operation, cancellationToken);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
+            ?? throw new JsonException($"{operation}: the response body is not a JSON object");
+    }
 
     private async Task<ListPage<TObject>> ListAsync<TObject, TList>(
         string path, JsonTypeInfo<TList> listType, ListOptions options, string? continueToken, CancellationToken cancellationToken)
@@ -177,11 +202,12 @@ internal sealed class KubernetesApi : IKubernetesApi, IDisposable
         }
     }
 
-    /// <summary>A GET through the library's HttpClient, authenticated as the library authenticates its own.</summary>
-    private async Task<HttpResponseMessage> SendAsync(string path, List<string> query, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <summary>A request (GET unless told) through the library's HttpClient, authenticated as the library authenticates its own.</summary>
+    private async Task<HttpResponseMessage> SendAsync(
+        string path, List<string> query, HttpCompletionOption completion, CancellationToken cancellationToken, HttpMethod? method = null, HttpContent? content = null)
     {
         var uri = new Uri(_client.BaseUri, path.TrimStart('/') + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
-        using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, uri) { Content = content };
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         if (_client.Credentials is { } credentials)
         {

@@ -36,6 +36,11 @@ internal static class FlagTable
         Text("namespace", "(in-cluster) The namespace this webhook and its ConfigMap reside in", o => o.Namespace, (o, v) => o with { Namespace = v }),
         Text("service-name", "(in-cluster) The service name fronting this webhook", o => o.ServiceName, (o, v) => o with { ServiceName = v }),
         Text("tls-secret", "(in-cluster) The secret name for storing the TLS serving cert", o => o.TlsSecret, (o, v) => o with { TlsSecret = v }),
+        Switch("self-managed-certificate", "Keep a CA and serving certificate in --tls-secret in --namespace, and the caBundle of --webhook-configuration-name, without cert-manager", o => o.SelfManagedCertificate, (o, v) => o with { SelfManagedCertificate = v }),
+        Text("webhook-configuration-name", "(self-managed certificate) The MutatingWebhookConfiguration whose caBundle is kept", o => o.WebhookConfigurationName, (o, v) => o with { WebhookConfigurationName = v }),
+        List("self-managed-certificate-extra-sans", "(self-managed certificate) Comma-separated extra DNS names or IP addresses for the serving certificate", o => o.SelfManagedCertificateExtraSans, (o, v) => o with { SelfManagedCertificateExtraSans = v }),
+        Duration("self-managed-certificate-sync-period", "(self-managed certificate) How often each replica re-reads the Secret and the caBundle", o => o.SelfManagedCertificateSyncPeriod, (o, v) => o with { SelfManagedCertificateSyncPeriod = v }),
+        Duration("self-managed-certificate-ca-overlap", "(self-managed certificate) How long a new CA is trusted beside the old one before the serving certificate switches to it", o => o.SelfManagedCertificateCaOverlap, (o, v) => o with { SelfManagedCertificateCaOverlap = v }),
 
         Text("annotation-prefix", "The ServiceAccount annotation prefix to look for", o => o.AnnotationPrefix, (o, v) => o with { AnnotationPrefix = v }),
         Text("token-audience", "The default audience for tokens; overridable by annotation", o => o.TokenAudience, (o, v) => o with { TokenAudience = v }),

@@ -48,7 +48,7 @@ internal static class OptionsValidator
             return "--watch-config-map reads the ConfigMap from the Kubernetes API, and --service-accounts-file replaces the API: use one or the other";
         }
 
-        return null;
+        return options.SelfManagedCertificate ? SelfManagedProblem(options) : null;
     }
 
     /// <summary>Throws <see cref="ConfigurationException"/> with <see cref="Problem"/>, if any.</summary>
@@ -58,6 +58,42 @@ internal static class OptionsValidator
         {
             throw new ConfigurationException(problem);
         }
+    }
+
+    private static string? SelfManagedProblem(WebhookOptions options)
+    {
+        var defaults = new WebhookOptions();
+        if (options.ServiceAccountsFile.Length > 0)
+        {
+            return "--self-managed-certificate keeps its certificate in a Secret through the Kubernetes API, and --service-accounts-file replaces the API: use one or the other";
+        }
+
+        if (options.SelfSignedCert)
+        {
+            return "--self-managed-certificate and --self-signed-cert both choose the serving certificate: use one or the other";
+        }
+
+        if (options.TlsCert != defaults.TlsCert || options.TlsKey != defaults.TlsKey)
+        {
+            return "--self-managed-certificate issues the serving certificate itself, so --tls-cert and --tls-key must not be given";
+        }
+
+        if (options.Namespace.Length == 0 || options.ServiceName.Length == 0 || options.TlsSecret.Length == 0 || options.WebhookConfigurationName.Length == 0)
+        {
+            return "--self-managed-certificate needs --namespace, --service-name, --tls-secret and --webhook-configuration-name to be non-empty";
+        }
+
+        if (options.SelfManagedCertificateSyncPeriod <= TimeSpan.Zero)
+        {
+            return "--self-managed-certificate-sync-period must be positive";
+        }
+
+        if (options.SelfManagedCertificateCaOverlap < TimeSpan.Zero || options.SelfManagedCertificateCaOverlap >= options.SelfManagedCaRenewBefore)
+        {
+            return "--self-managed-certificate-ca-overlap must be at least 0 and shorter than the CA's renewal window (90 days)";
+        }
+
+        return null;
     }
 
     /// <summary>The address --bind-address names (every interface when empty), or null when it names none.</summary>

@@ -28,6 +28,33 @@ internal sealed record WebhookOptions
     public string ServiceName { get; init; } = "pod-identity-webhook";
     public string TlsSecret { get; init; } = "pod-identity-webhook";
 
+    /// <summary>[beyond] --self-managed-certificate: the webhook issues and rotates its own certificate in --tls-secret.</summary>
+    public bool SelfManagedCertificate { get; init; }
+
+    /// <summary>[beyond] --webhook-configuration-name: the MutatingWebhookConfiguration whose caBundle is kept.</summary>
+    public string WebhookConfigurationName { get; init; } = "pod-identity-webhook";
+
+    /// <summary>[beyond] --self-managed-certificate-extra-sans: DNS names or IP addresses beyond the Service's.</summary>
+    public IReadOnlyList<string> SelfManagedCertificateExtraSans { get; init; } = [];
+
+    /// <summary>[beyond] --self-managed-certificate-sync-period: how often the Secret and caBundle are re-read.</summary>
+    public TimeSpan SelfManagedCertificateSyncPeriod { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>[beyond] --self-managed-certificate-ca-overlap: how long a new CA sits in the caBundle before it signs the served certificate.</summary>
+    public TimeSpan SelfManagedCertificateCaOverlap { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How long a self-managed CA is valid (no flag; tests shorten it).</summary>
+    public TimeSpan SelfManagedCaLifetime { get; init; } = TimeSpan.FromDays(5 * 365);
+
+    /// <summary>How long a self-managed serving certificate is valid (no flag; tests shorten it).</summary>
+    public TimeSpan SelfManagedServingLifetime { get; init; } = TimeSpan.FromDays(365);
+
+    /// <summary>How long before its expiry a self-managed CA is replaced.</summary>
+    public TimeSpan SelfManagedCaRenewBefore { get; init; } = TimeSpan.FromDays(90);
+
+    /// <summary>How long before its expiry a self-managed serving certificate is replaced.</summary>
+    public TimeSpan SelfManagedServingRenewBefore { get; init; } = TimeSpan.FromDays(30);
+
     public string AnnotationPrefix { get; init; } = OptionDefaults.AnnotationPrefix;
     public string TokenAudience { get; init; } = OptionDefaults.TokenAudience;
     public string TokenMountPath { get; init; } = OptionDefaults.TokenMountPath;

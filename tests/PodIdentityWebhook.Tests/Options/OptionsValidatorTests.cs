@@ -17,6 +17,14 @@ public class OptionsValidatorTests
         { "same ports", ["--port=8443", "--metrics-port=8443"], "--metrics-port: 8443 is also --port" },
         { "bind address", ["--bind-address=example.com"], "--bind-address: \"example.com\" is not an IP address" },
         { "config map without the API", ["--watch-config-map", "--service-accounts-file=sa.yaml"], "--watch-config-map reads the ConfigMap from the Kubernetes API" },
+        { "self-managed without the API", ["--self-managed-certificate", "--service-accounts-file=sa.yaml"], "--self-managed-certificate keeps its certificate in a Secret through the Kubernetes API" },
+        { "self-managed and self-signed", ["--self-managed-certificate", "--self-signed-cert"], "--self-managed-certificate and --self-signed-cert both choose" },
+        { "self-managed and tls-cert", ["--self-managed-certificate", "--tls-cert=/tmp/tls.crt"], "--self-managed-certificate issues the serving certificate itself" },
+        { "self-managed and tls-key", ["--self-managed-certificate", "--tls-key=/tmp/tls.key"], "--self-managed-certificate issues the serving certificate itself" },
+        { "self-managed without a secret", ["--self-managed-certificate", "--tls-secret="], "--self-managed-certificate needs --namespace, --service-name, --tls-secret" },
+        { "self-managed without a configuration", ["--self-managed-certificate", "--webhook-configuration-name="], "--self-managed-certificate needs --namespace" },
+        { "self-managed sync period", ["--self-managed-certificate", "--self-managed-certificate-sync-period=0s"], "--self-managed-certificate-sync-period must be positive" },
+        { "self-managed overlap", ["--self-managed-certificate", "--self-managed-certificate-ca-overlap=2400h"], "--self-managed-certificate-ca-overlap must be at least 0" },
     };
 
     [Theory]
@@ -56,6 +64,35 @@ public class OptionsValidatorTests
     [InlineData("::1", "::1")]
     public void Bind_addresses_the_listeners_take(string flag, string expected) =>
         Assert.Equal(IPAddress.Parse(expected), OptionsValidator.BindAddress(flag));
+
+    [Fact]
+    public void Self_managed_certificates_go_with_the_API_and_the_in_cluster_flags()
+    {
+        Assert.Null(OptionsValidator.Problem(new WebhookOptions { SelfManagedCertificate = true }));
+        Assert.Null(OptionsValidator.Problem(new WebhookOptions
+        {
+            SelfManagedCertificate = true,
+            Namespace = "kube-system",
+            ServiceName = "piw",
+            TlsSecret = "piw-tls",
+            WebhookConfigurationName = "piw",
+            SelfManagedCertificateExtraSans = ["10.0.0.1"],
+        }));
+    }
+
+    [Fact]
+    public void The_self_managed_flags_parse_into_the_options()
+    {
+        var options = Flags.Ok(
+            "--self-managed-certificate", "--webhook-configuration-name=piw", "--self-managed-certificate-extra-sans=10.0.0.1,webhook.local",
+            "--self-managed-certificate-sync-period=1s", "--self-managed-certificate-ca-overlap=5s");
+
+        Assert.True(options.SelfManagedCertificate);
+        Assert.Equal("piw", options.WebhookConfigurationName);
+        Assert.Equal(["10.0.0.1", "webhook.local"], options.SelfManagedCertificateExtraSans);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.SelfManagedCertificateSyncPeriod);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.SelfManagedCertificateCaOverlap);
+    }
 
     [Fact]
     public void The_default_options_are_valid() => Assert.Null(OptionsValidator.Problem(new WebhookOptions()));
