@@ -30,7 +30,9 @@ public class MutateEndpointHostilePeerTests
 
         Assert.True(closed, "the stalled connection is still open");
         Assert.True(stalled.Elapsed >= AdmissionConstants.ReviewBodyStallTimeout - TimeSpan.FromMilliseconds(500), $"dropped after {stalled.Elapsed}");
-        Assert.Equal(0, server.Services.GetRequiredService<ReviewMemoryBudget>().UsedBytes);
+        // The client can see the close an instant before the aborted request gives its lease back.
+        var budget = server.Services.GetRequiredService<ReviewMemoryBudget>();
+        await Poll.UntilAsync(() => Task.FromResult(budget.UsedBytes == 0), "the stalled review's memory given back");
         await AssertNoServerErrorsCountedAsync(server);
     }
 
