@@ -22,8 +22,10 @@ public sealed class SelfManagedCertificateTests(ControlPlaneFixture plane, ITest
     [Fact]
     public async Task Two_replicas_share_one_self_managed_certificate_and_rotate_it_without_failing_a_pod()
     {
-        var rbac = ShippedManifests.Read("deploy/rbac.yaml");
-        await ShippedManifests.ApplyAsync(plane.Rest, [.. ShippedManifests.Read("deploy/namespace.yaml"), .. rbac]);
+        // The base's RBAC and what the self-managed-certificates overlay adds to it.
+        var rbac = ShippedManifests.Read("deploy/base/rbac.yaml");
+        await ShippedManifests.ApplyAsync(plane.Rest, [
+            .. ShippedManifests.Read("deploy/base/namespace.yaml"), .. rbac, .. ShippedManifests.Read("deploy/overlays/self-managed-certificates/rbac.yaml")]);
         var home = rbac.Single(d => d["kind"]!.GetValue<string>() == "ServiceAccount")["metadata"]!["namespace"]!.GetValue<string>();
         var secretPath = $"/api/v1/namespaces/{home}/secrets/{Name}";
         var configurationPath = $"/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/{Name}";
