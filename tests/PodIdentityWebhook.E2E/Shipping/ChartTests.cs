@@ -82,6 +82,30 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task Self_managed_mode_needs_no_cert_manager_and_may_write_only_its_secret_and_configuration()
+    {
+        var (exit, rendered, errors) = await RenderAsync(Chart, "-f", $"{Chart}/ci/self-managed-values.yaml", "--namespace", "webhooks", "--name", "piw");
+        Assert.True(exit == 0, errors);
+        var documents = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().ToList();
+
+        Assert.DoesNotContain(documents, d => d["apiVersion"]!.GetValue<string>().StartsWith("cert-manager.io/", StringComparison.Ordinal));
+        var pod = documents.Single(d => Kind(d) == "Deployment")["spec"]!["template"]!["spec"]!;
+        var args = pod["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
+        Assert.Contains("--self-managed-certificate=true", args);
+        Assert.Contains("--tls-secret=piw-pod-identity-webhook-self-managed", args);
+        Assert.Contains("--webhook-configuration-name=piw-pod-identity-webhook", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--tls-cert", StringComparison.Ordinal));
+        Assert.DoesNotContain(pod["volumes"]!.AsArray(), v => v!["name"]!.GetValue<string>() == "certs");
+        var configuration = documents.Single(d => Kind(d) == "MutatingWebhookConfiguration");
+        Assert.Null(configuration["webhooks"]![0]!["clientConfig"]!["caBundle"]);
+        Assert.Null(configuration["metadata"]!["annotations"]?["cert-manager.io/inject-ca-from"]);
+        var secretRule = documents.Single(d => Kind(d) == "Role" && Name(d).EndsWith("-certificate", StringComparison.Ordinal))["rules"]![0]!;
+        Assert.Equal(["piw-pod-identity-webhook-self-managed"], secretRule["resourceNames"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var webhookRule = documents.Single(d => Kind(d) == "ClusterRole" && Name(d).EndsWith("-certificate", StringComparison.Ordinal))["rules"]![0]!;
+        Assert.Equal(["piw-pod-identity-webhook"], webhookRule["resourceNames"]!.AsArray().Select(n => n!.GetValue<string>()));
+    }
+
+    [Fact]
     public async Task As_a_subchart_the_webhook_excludes_only_its_own_pods_not_its_siblings()
     {
         var (exit, rendered, errors) = await RenderAsync(Chart, "--namespace", "apps", "--name", "platform");
@@ -188,6 +212,8 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
             File.Delete(file);
         }
     }
+
+    private static string Name(JsonObject document) => document["metadata"]!["name"]!.GetValue<string>();
 
     private static async Task<(int Exit, string Stdout, string Stderr)> RenderAsync(params string[] args)
     {
