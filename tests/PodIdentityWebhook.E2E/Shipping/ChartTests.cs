@@ -215,7 +215,8 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
 
     private static string Name(JsonObject document) => document["metadata"]!["name"]!.GetValue<string>();
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RenderAsync(params string[] args)
+    /// <summary>scripts/render-chart.sh with <paramref name="args"/>, from the repository root.</summary>
+    internal static async Task<(int Exit, string Stdout, string Stderr)> RenderAsync(params string[] args)
     {
         var root = ControlPlaneAssets.RepositoryRoot();
         using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "render-chart.sh"), .. args])

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PodIdentityWebhook.E2E.ControlPlane;
@@ -29,18 +28,9 @@ public sealed partial class ReleaseDefaultsTests
         var deployment = Read("deploy/base/deployment.yaml").Single(d => Kind(d) == "Deployment");
         Assert.Equal($"{Repository}:{version}", ContainerImage(deployment));
 
-        using var process = Process.Start(new ProcessStartInfo("bash",
-            [Path.Combine(root, "scripts", "render-chart.sh"), "charts/pod-identity-webhook", "--name", "piw", "--namespace", "default"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = root,
-        }) ?? throw new InvalidOperationException("cannot run scripts/render-chart.sh");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, await stderr);
-        var rendered = YamlJson.ParseDocuments(await stdout).OfType<JsonObject>().Single(d => Kind(d) == "Deployment");
+        var (exit, stdout, stderr) = await ChartTests.RenderAsync("charts/pod-identity-webhook", "--name", "piw", "--namespace", "default");
+        Assert.True(exit == 0, stderr);
+        var rendered = YamlJson.ParseDocuments(stdout).OfType<JsonObject>().Single(d => Kind(d) == "Deployment");
         Assert.Equal($"{Repository}:{version}", ContainerImage(rendered));
     }
 
