@@ -117,7 +117,7 @@ internal static partial class ExplainChecks
         {
             var name = container["name"]?.ToString() ?? "";
             var label = isInit ? $"init container {name}" : $"container {name}";
-            var staticKeys = EnvNames(container).Where(StaticKeyVariables.Contains).ToList();
+            var staticKeys = EnvValues(container).Keys.Where(StaticKeyVariables.Contains).ToList();
             if (staticKeys.Count > 0 && identity is not null)
             {
                 findings.Add(new("static-keys",
@@ -268,10 +268,6 @@ internal static partial class ExplainChecks
         return values;
     }
 
-    private static HashSet<string> EnvNames(JsonObject? container) =>
-        container?["env"] is JsonArray env
-            ? env.OfType<JsonObject>().Select(e => e["name"]?.ToString()).OfType<string>().ToHashSet(StringComparer.Ordinal)
-            : [];
 
     private static bool IsAwsVariable(string name) => name.StartsWith("AWS_", StringComparison.Ordinal);
 

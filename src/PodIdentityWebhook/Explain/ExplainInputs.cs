@@ -95,7 +95,8 @@ internal sealed record ExplainInputs(
             : throw new ConfigurationException($"{source}: the config is not a valid identity table: {error}");
     }
 
-    private static ServiceAccountIdentity ParseServiceAccount(JsonNode document, ServiceAccountParser parser, string? podNamespace)
+    /// <summary>A ServiceAccount manifest as the webhook would cache it; one without a namespace gets <paramref name="podNamespace"/> or default.</summary>
+    public static ServiceAccountIdentity ParseServiceAccount(JsonNode document, ServiceAccountParser parser, string? podNamespace)
     {
         var metadata = document["metadata"] as JsonObject;
         var annotations = (metadata?["annotations"] as JsonObject)?

@@ -60,11 +60,9 @@ internal static class LiveExplain
         if (snapshot.ServiceAccount is { } serviceAccount)
         {
             var parser = new ServiceAccountParser(options, NullLogger<ServiceAccountParser>.Instance, account);
-            var annotations = (serviceAccount["metadata"]?["annotations"] as JsonObject)?
-                .Where(p => p.Value is JsonValue)
-                .ToDictionary(p => p.Key, p => p.Value!.ToString());
-            accounts.Add(parser.Parse(explainTarget.Namespace, snapshot.ServiceAccountName, serviceAccount["metadata"]?["resourceVersion"]?.ToString(), annotations));
-            manifests[(explainTarget.Namespace, snapshot.ServiceAccountName)] = serviceAccount;
+            var identity = ExplainInputs.ParseServiceAccount(serviceAccount, parser, explainTarget.Namespace);
+            accounts.Add(identity);
+            manifests[(identity.Namespace, identity.Name)] = serviceAccount;
         }
 
         var configMap = snapshot.ConfigMap is { } map

@@ -15,6 +15,4 @@ internal interface IJsonObjects
     Task<JsonObject> CreateJsonAsync(string collectionPath, JsonObject body, CancellationToken cancellationToken);
 
     Task<JsonObject> ReplaceJsonAsync(string path, JsonObject body, CancellationToken cancellationToken);
-
-    Task<JsonObject> PatchJsonAsync(string path, JsonNode patch, string contentType, CancellationToken cancellationToken);
 }

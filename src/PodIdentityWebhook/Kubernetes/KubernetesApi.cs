@@ -74,11 +74,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
             return null;
         }
 
-        var operation = "get " + path;
-        await EnsureSuccessAsync(response, operation, cancellationToken);
-        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return await JsonNode.ParseAsync(body, cancellationToken: cancellationToken) as JsonObject
-            ?? throw new JsonException($"{operation}: the response body is not a JSON object");
+        return await ReadObjectAsync(response, "get " + path, cancellationToken);
     }
 
     /// <summary>POST <paramref name="body"/> to <paramref name="collectionPath"/>: the created object; 409 AlreadyExists throws.</summary>
@@ -89,21 +85,22 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
     public Task<JsonObject> ReplaceJsonAsync(string path, JsonObject body, CancellationToken cancellationToken) =>
         WriteJsonAsync(HttpMethod.Put, path, body, "application/json", cancellationToken);
 
-    /// <summary>PATCH with <paramref name="contentType"/> (application/json-patch+json, application/merge-patch+json).</summary>
-    public Task<JsonObject> PatchJsonAsync(string path, JsonNode patch, string contentType, CancellationToken cancellationToken) =>
-        WriteJsonAsync(HttpMethod.Patch, path, patch, contentType, cancellationToken);
-
     public void Dispose() => _client.Dispose();
 
-    private async Task<JsonObject> WriteJsonAsync(HttpMethod method, string path, JsonNode body, string contentType, CancellationToken cancellationToken)
+    private async Task<JsonObject> WriteJsonAsync(HttpMethod method, string path, JsonObject body, string contentType, CancellationToken cancellationToken)
     {
         var operation = method.Method.ToLowerInvariant() + " " + path;
         using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body.ToJsonString()));
         content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         using var response = await SendAsync(path, [], HttpCompletionOption.ResponseContentRead, cancellationToken, method, content);
+        return await ReadObjectAsync(response, operation, cancellationToken);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage response, string operation, CancellationToken cancellationToken)
+    {
         await EnsureSuccessAsync(response, operation, cancellationToken);
-        await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-        return await JsonNode.ParseAsync(stream, cancellationToken: cancellationToken) as JsonObject
+        await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+        return await JsonNode.ParseAsync(body, cancellationToken: cancellationToken) as JsonObject
             ?? throw new JsonException($"{operation}: the response body is not a JSON object");
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PodIdentityWebhook.E2E.ControlPlane;
 using PodIdentityWebhook.E2E.Webhook;
 
@@ -37,28 +36,12 @@ public sealed class KubectlPluginTests : IDisposable
 
         var pod = Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "pod.yaml");
         var accounts = Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "service-accounts.yaml");
-        var (exitCode, output) = await RunAsync(
-            Path.Combine(ControlPlaneAssets.Folder(), "kubectl"), "pod-identity", "explain", "--pod", pod, "--service-accounts-file", accounts);
+        var (exitCode, stdout, stderr) = await CommandRun.RunAsync(
+            Path.Combine(ControlPlaneAssets.Folder(), "kubectl"), ["pod-identity", "explain", "--pod", pod, "--service-accounts-file", accounts], _folder);
+        var output = stdout + stderr;
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("Pod default/reader (Pod, ", output, StringComparison.Ordinal);
         Assert.Contains("Summary: credentials injected", output, StringComparison.Ordinal);
-    }
-
-    private async Task<(int ExitCode, string Output)> RunAsync(string program, params string[] args)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["PATH"] = _folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

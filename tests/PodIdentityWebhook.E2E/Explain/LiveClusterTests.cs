@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using System.Net;
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
-using PodIdentityWebhook.E2E.Webhook;
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Options;
@@ -16,7 +13,7 @@ namespace PodIdentityWebhook.E2E.Explain;
 /// identity whose missing RBAC turns into notes.
 /// </summary>
 [Collection(ControlPlaneGroup.Name)]
-public sealed class LiveClusterTests(ControlPlaneFixture plane)
+public sealed partial class LiveClusterTests(ControlPlaneFixture plane)
 {
     private const string WebhookConfigurations = "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations";
     private const string ConfigMapName = "pod-identity-webhook";
@@ -302,74 +299,6 @@ public sealed class LiveClusterTests(ControlPlaneFixture plane)
         }
     }
 
-    [Fact]
-    public async Task Explain_command_on_a_pod_created_before_its_annotation_behind_a_webhook_without_endpoints()
-    {
-        var ns = await NewNamespaceAsync();
-        var configuration = "explain-live-" + ns;
-        try
-        {
-            await plane.Rest.CreateServiceAccountAsync(ns, "app");
-            await plane.Rest.CreateAsync($"/api/v1/namespaces/{ns}/pods", new JsonObject
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Pod",
-                ["metadata"] = new JsonObject { ["name"] = "web", ["labels"] = new JsonObject { ["explain-live/selected"] = "yes" } },
-                ["spec"] = PodSpec(new JsonObject { ["serviceAccountName"] = "app" }),
-            });
-            await CreateServiceAsync(ns, "idle-webhook", selector: true);
-            await plane.Rest.CreateAsync(WebhookConfigurations, new JsonObject
-            {
-                ["apiVersion"] = "admissionregistration.k8s.io/v1",
-                ["kind"] = "MutatingWebhookConfiguration",
-                ["metadata"] = new JsonObject { ["name"] = configuration },
-                ["webhooks"] = new JsonArray(Webhook("idle.explain.example", ns, "idle-webhook", PodRule("CREATE"))),
-            });
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            await AnnotateRoleByApplyAsync(ns, "app");
-
-            var (exitCode, stdout, stderr) = await ExplainProcessAsync("--kubeconfig", plane.KubeconfigPath, "--namespace", ns, $"{ns}/web", "--output", "json");
-
-            Assert.True(exitCode == ExplainCommand.ExitNotInjected, $"exit {exitCode}\n{stdout}\n{stderr}");
-            var answer = JsonNode.Parse(stdout)!;
-            Assert.True(answer["webhook"]!["called"]!.GetValue<bool>(), stdout);
-            Assert.Equal(configuration, answer["webhook"]!["configuration"]!.GetValue<string>());
-            Assert.False(answer["injected"]!.GetValue<bool>(), stdout);
-            Assert.Equal(Roles.Arn("reader"), answer["identity"]!["roleArn"]!.GetValue<string>());
-            var codes = answer["warnings"]!.AsArray().Select(w => w!["code"]!.GetValue<string>()).ToList();
-            Assert.Contains("pod-predates-annotation", codes);
-            Assert.Contains("webhook-no-endpoints", codes);
-            Assert.Contains(answer["notes"]!.AsArray(), n => n!.GetValue<string>().Contains($"{configuration}/idle.explain.example", StringComparison.Ordinal));
-        }
-        finally
-        {
-            await plane.Rest.DeleteAsync($"{WebhookConfigurations}/{configuration}");
-            await plane.Rest.DeleteAsync($"/api/v1/namespaces/{ns}");
-        }
-    }
-
-    [OwnControlPlaneFact]
-    public async Task Explain_command_without_a_pod_webhook_registered_says_the_webhook_is_not_called()
-    {
-        var ns = await NewNamespaceAsync();
-        try
-        {
-            await plane.Rest.CreateServiceAccountAsync(ns, "app", new Dictionary<string, string> { [Roles.AnnotationKey] = Roles.Arn("reader") });
-            await CreatePodAsync(ns, "web", new JsonObject { ["serviceAccountName"] = "app" });
-
-            var (exitCode, stdout, stderr) = await ExplainProcessAsync("--kubeconfig", plane.KubeconfigPath, $"pod/{ns}/web");
-
-            Assert.True(exitCode == ExplainCommand.ExitNotInjected, $"exit {exitCode}\n{stdout}\n{stderr}");
-            Assert.Contains("Webhook: NOT called: no MutatingWebhookConfiguration registers a webhook for pod creation", stdout, StringComparison.Ordinal);
-            Assert.Contains("Identity: web identity (IRSA)", stdout, StringComparison.Ordinal);
-            Assert.Contains("OIDC issuer (from the API server): https://kubernetes.default.svc", stdout, StringComparison.Ordinal);
-        }
-        finally
-        {
-            await plane.Rest.DeleteAsync($"/api/v1/namespaces/{ns}");
-        }
-    }
-
     /// <summary>
     /// Annotates the ServiceAccount with a role by server-side apply, as GitOps tools do: the
     /// 1.20 API server the suite builds records no managedFields for plain updates of an object
@@ -386,153 +315,4 @@ public sealed class LiveClusterTests(ControlPlaneFixture plane)
                 ["annotations"] = new JsonObject { [Roles.AnnotationKey] = Roles.Arn("reader") },
             },
         }, "explain-e2e");
-
-    /// <summary>The product binary's explain, as a user runs it.</summary>
-    private static async Task<(int ExitCode, string Stdout, string Stderr)> ExplainProcessAsync(params string[] args)
-    {
-        var (program, prefix) = RunningWebhook.Command(RunningWebhook.Product);
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in prefix.Append("explain").Concat(args))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
-
-    private KubernetesApi AdminApi() => new(KubernetesConnections.FromFlags(plane.KubeconfigPath, ""));
-
-    /// <summary>A namespace labelled with its own name, which the test webhooks select.</summary>
-    private async Task<string> NewNamespaceAsync()
-    {
-        var name = "e2e-explain-" + Guid.NewGuid().ToString("N")[..8];
-        await plane.Rest.CreateAsync("/api/v1/namespaces", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Namespace",
-            ["metadata"] = new JsonObject
-            {
-                ["name"] = name,
-                ["labels"] = new JsonObject { ["explain-live/namespace"] = name },
-            },
-        });
-        return name;
-    }
-
-    private Task<JsonNode> CreatePodAsync(string ns, string name, JsonObject spec) =>
-        plane.Rest.CreateAsync($"/api/v1/namespaces/{ns}/pods", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Pod",
-            ["metadata"] = new JsonObject { ["name"] = name },
-            ["spec"] = PodSpec(spec),
-        });
-
-    /// <summary>A service; with a selector no pod matches, or without one for endpoints written by hand.</summary>
-    private Task<JsonNode> CreateServiceAsync(string ns, string name, bool selector)
-    {
-        var spec = new JsonObject { ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 443, ["targetPort"] = 8443 }) };
-        if (selector)
-        {
-            spec["selector"] = new JsonObject { ["app"] = "nothing-runs-this-" + name };
-        }
-
-        return plane.Rest.CreateAsync($"/api/v1/namespaces/{ns}/services", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Service",
-            ["metadata"] = new JsonObject { ["name"] = name },
-            ["spec"] = spec,
-        });
-    }
-
-    /// <summary>
-    /// A ready endpoint for the service, as an EndpointSlice where discovery.k8s.io/v1 is served
-    /// (1.21 on), else as Endpoints (the suite's 1.20 API server), which explain falls back to.
-    /// </summary>
-    private async Task CreateReadyEndpointAsync(string ns, string service)
-    {
-        if (await plane.Rest.GetStatusAsync("/apis/discovery.k8s.io/v1") == HttpStatusCode.OK)
-        {
-            await plane.Rest.CreateAsync($"/apis/discovery.k8s.io/v1/namespaces/{ns}/endpointslices", new JsonObject
-            {
-                ["apiVersion"] = "discovery.k8s.io/v1",
-                ["kind"] = "EndpointSlice",
-                ["metadata"] = new JsonObject
-                {
-                    ["name"] = service + "-manual",
-                    ["labels"] = new JsonObject
-                    {
-                        ["kubernetes.io/service-name"] = service,
-                        ["endpointslice.kubernetes.io/managed-by"] = "explain-e2e",
-                    },
-                },
-                ["addressType"] = "IPv4",
-                ["endpoints"] = new JsonArray(new JsonObject
-                {
-                    ["addresses"] = new JsonArray("10.1.2.3"),
-                    ["conditions"] = new JsonObject { ["ready"] = true },
-                }),
-                ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 8443, ["protocol"] = "TCP" }),
-            });
-            return;
-        }
-
-        await plane.Rest.CreateAsync($"/api/v1/namespaces/{ns}/endpoints", new JsonObject
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "Endpoints",
-            ["metadata"] = new JsonObject { ["name"] = service },
-            ["subsets"] = new JsonArray(new JsonObject
-            {
-                ["addresses"] = new JsonArray(new JsonObject { ["ip"] = "10.1.2.3" }),
-                ["ports"] = new JsonArray(new JsonObject { ["name"] = "https", ["port"] = 8443, ["protocol"] = "TCP" }),
-            }),
-        });
-    }
-
-    private static JsonObject PodSpec(JsonObject fields)
-    {
-        fields["containers"] = new JsonArray(new JsonObject { ["name"] = "app", ["image"] = "busybox" });
-        return fields;
-    }
-
-    private static JsonObject PodRule(string operation) => new()
-    {
-        ["operations"] = new JsonArray(operation),
-        ["apiGroups"] = new JsonArray(""),
-        ["apiVersions"] = new JsonArray("v1"),
-        ["resources"] = new JsonArray("pods"),
-    };
-
-    /// <summary>A webhook scoped to the test's namespace and to pods nothing labels, so it never calls out.</summary>
-    private static JsonObject Webhook(string name, string ns, string service, JsonObject rule) => new()
-    {
-        ["name"] = name,
-        ["clientConfig"] = new JsonObject
-        {
-            ["service"] = new JsonObject { ["namespace"] = ns, ["name"] = service, ["path"] = "/mutate", ["port"] = 443 },
-            ["caBundle"] = Convert.ToBase64String("not a CA, never used"u8.ToArray()),
-        },
-        ["rules"] = new JsonArray(rule),
-        ["admissionReviewVersions"] = new JsonArray("v1"),
-        ["sideEffects"] = "None",
-        ["failurePolicy"] = "Ignore",
-        ["timeoutSeconds"] = 5,
-        ["namespaceSelector"] = new JsonObject { ["matchLabels"] = new JsonObject { ["explain-live/namespace"] = ns } },
-        ["objectSelector"] = new JsonObject
-        {
-            ["matchExpressions"] = new JsonArray(new JsonObject
-            {
-                ["key"] = "explain-live/selected",
-                ["operator"] = "In",
-                ["values"] = new JsonArray("yes"),
-            }),
-        },
-    };
 }
