@@ -28,7 +28,7 @@ internal static class WebhookHost
         }
 
         var startup = new HostStartup();
-        builder.Logging.AddWebhookLogging(options, startup);
+        builder.Logging.AddWebhookLogging(options, startup, tracing: MetricsServices.ExportsOtlp(builder.Configuration));
         builder.Services.AddSingleton(startup);
         builder.Services.AddSingleton(certificate);
         builder.Services.AddAdmission(options);

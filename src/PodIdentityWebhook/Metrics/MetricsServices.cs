@@ -18,6 +18,9 @@ internal static class MetricsServices
 {
     public const string OtlpEndpointVariable = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
+    /// <summary>Whether OTLP export is on: <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.</summary>
+    public static bool ExportsOtlp(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+
     public static IServiceCollection AddMetricsPort(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton<MetricsListener>();
@@ -30,7 +33,7 @@ internal static class MetricsServices
             sp.GetService<ConfigMapWatch>(),
             sp.GetService<ContainerCredentialsFileSource>()));
 
-        var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
+        var otlp = ExportsOtlp(configuration);
         var telemetry = services.AddOpenTelemetry();
         telemetry.WithMetrics(metrics =>
         {
