@@ -77,10 +77,19 @@ internal static class MetricsServices
     }
 
     /// <summary>
-    /// Only this host's meter (another host in the same process has a meter of the same name);
-    /// the histograms with the reference's buckets.
+    /// Series one instrument may have. Every label comes from a fixed set; the widest,
+    /// http_request_count, is at most 8 verbs times the status codes answered. OpenTelemetry
+    /// allocates each stream's storage for its limit up front: at its default of 2,000 that was
+    /// 5 MB of the webhook's 7 MB heap at rest. Past the limit a stream counts the rest in one more
+    /// series, labelled <c>otel_metric_overflow="true"</c>, instead of growing.
     /// </summary>
-    internal static MetricStreamConfiguration? StreamOf(Instrument instrument, Meter own)
+    public const int SeriesLimit = 256;
+
+    /// <summary>
+    /// Only this host's meter (another host in the same process has a meter of the same name);
+    /// the histograms with the reference's buckets; every stream within <see cref="SeriesLimit"/>.
+    /// </summary>
+    internal static MetricStreamConfiguration StreamOf(Instrument instrument, Meter own)
     {
         if (!ReferenceEquals(instrument.Meter, own))
         {
@@ -88,7 +97,7 @@ internal static class MetricsServices
         }
 
         return WebhookMetrics.BucketsOf(instrument.Name) is { } buckets
-            ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. buckets] }
-            : null;
+            ? new ExplicitBucketHistogramConfiguration { Boundaries = [.. buckets], CardinalityLimit = SeriesLimit }
+            : new MetricStreamConfiguration { CardinalityLimit = SeriesLimit };
     }
 }
