@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using k8s;
-using k8s.Models;
 
 namespace PodIdentityWebhook.Kubernetes;
 
@@ -8,9 +6,8 @@ namespace PodIdentityWebhook.Kubernetes;
 /// The informer's loop: list in pages, watch from the list's resourceVersion, re-list on 410
 /// Gone or after <see cref="Clear"/>, back off on errors, and resync the handler periodically.
 /// </summary>
+/// <remarks>The type parameters' constraints are declared on the other part.</remarks>
 internal sealed partial class Informer<TObject, T>
-    where TObject : class, IKubernetesObject<V1ObjectMeta>
-    where T : class
 {
     private async Task ListAndWatchLoopAsync(CancellationToken cancellationToken)
     {
