@@ -66,10 +66,12 @@ internal static partial class AdmissionLog
 
     private static string MutatedContainers(MutationResult mutation)
     {
-        var names = new List<string>(Math.Min(mutation.Containers.Count, MaxContainers));
+        var containers = mutation.Containers;
+        var names = new List<string>(Math.Min(containers.Count, MaxContainers));
         var more = 0;
-        foreach (var container in mutation.Containers)
+        for (var i = 0; i < containers.Count; i++)
         {
+            var container = containers[i];
             if (container.Outcome != ContainerOutcome.Mutated)
             {
                 continue;
@@ -85,7 +87,7 @@ internal static partial class AdmissionLog
             }
         }
 
-        var list = string.Join(',', names);
+        var list = names.Count == 1 ? names[0] : string.Join(',', names);
         return more == 0 ? list : $"{list} and {more} more";
     }
 

@@ -20,8 +20,28 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
 
     private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
 
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("Timestamp");
+    private static readonly JsonEncodedText EventIdProperty = JsonEncodedText.Encode("EventId");
+    private static readonly JsonEncodedText LogLevelProperty = JsonEncodedText.Encode("LogLevel");
+    private static readonly JsonEncodedText CategoryProperty = JsonEncodedText.Encode("Category");
+    private static readonly JsonEncodedText MessageProperty = JsonEncodedText.Encode("Message");
+    private static readonly JsonEncodedText ExceptionProperty = JsonEncodedText.Encode("Exception");
+    private static readonly JsonEncodedText StateProperty = JsonEncodedText.Encode("State");
+    private static readonly JsonEncodedText[] LevelNames = Array.ConvertAll(
+        ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"], name => JsonEncodedText.Encode(name));
+
+    private static readonly JsonEncodedText OwnCategory = JsonEncodedText.Encode(typeof(JsonLinesLoggerProvider).FullName!);
+
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _scratch;
+
+    /// <summary>This thread's last formatted timestamp up to the second (<c>yyyy-MM-ddTHH:mm:ss.</c>), in UTF-8.</summary>
+    [ThreadStatic]
+    private static byte[]? _secondText;
+
+    /// <summary>The second <see cref="_secondText"/> holds, in ticks; 0 before the first line.</summary>
+    [ThreadStatic]
+    private static long _secondTicks;
 
     private readonly Channel<byte[]> _lines = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Stream _output;
@@ -81,7 +101,7 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
 
                 if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
                 {
-                    buffered.Write(Format(DateTime.UtcNow, LogLevel.Warning, typeof(JsonLinesLoggerProvider).FullName!, default,
+                    buffered.Write(Format(DateTime.UtcNow, LogLevel.Warning, OwnCategory, default,
                         $"{dropped} log lines dropped: more than {MaxPending} were waiting to be written", null, (object?)null));
                 }
 
@@ -94,26 +114,27 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         }
     }
 
-    private static byte[] Format<TState>(DateTime time, LogLevel level, string category, EventId eventId, string message, Exception? exception, TState state)
+    private static byte[] Format<TState>(
+        DateTime time, LogLevel level, JsonEncodedText category, EventId eventId, string message, Exception? exception, TState state)
     {
         var scratch = _scratch ??= new ArrayBufferWriter<byte>(1024);
         scratch.ResetWrittenCount();
         using (var json = new Utf8JsonWriter(scratch, WriterOptions))
         {
             json.WriteStartObject();
-            json.WriteString("Timestamp", time.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
-            json.WriteNumber("EventId", eventId.Id);
-            json.WriteString("LogLevel", LevelName(level));
-            json.WriteString("Category", category);
-            json.WriteString("Message", message);
+            json.WriteString(TimestampProperty, Timestamp(time, stackalloc byte[TimestampLength]));
+            json.WriteNumber(EventIdProperty, eventId.Id);
+            json.WriteString(LogLevelProperty, LevelNames[Math.Clamp((int)level, 0, LevelNames.Length - 1)]);
+            json.WriteString(CategoryProperty, category);
+            json.WriteString(MessageProperty, message);
             if (exception is not null)
             {
-                json.WriteString("Exception", exception.ToString());
+                json.WriteString(ExceptionProperty, exception.ToString());
             }
 
             if (state is IReadOnlyList<KeyValuePair<string, object?>> properties)
             {
-                json.WriteStartObject("State");
+                json.WriteStartObject(StateProperty);
                 foreach (var (key, value) in properties)
                 {
                     if (key != "{OriginalFormat}")
@@ -148,19 +169,36 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         }
     }
 
-    private static string LevelName(LogLevel level) => level switch
+    private const int TimestampLength = 24;
+
+    /// <summary>
+    /// <paramref name="time"/> as <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> in UTF-8. All but the
+    /// milliseconds change once a second, so each thread formats that part once a second and
+    /// writes the three digits itself (formatting the whole stamp per line was 1% of a review).
+    /// </summary>
+    internal static ReadOnlySpan<byte> Timestamp(DateTime time, Span<byte> text)
     {
-        LogLevel.Trace => "Trace",
-        LogLevel.Debug => "Debug",
-        LogLevel.Information => "Information",
-        LogLevel.Warning => "Warning",
-        LogLevel.Error => "Error",
-        LogLevel.Critical => "Critical",
-        _ => "None",
-    };
+        var secondTicks = time.Ticks - (time.Ticks % TimeSpan.TicksPerSecond);
+        var second = _secondText ??= new byte[TimestampLength - 4];
+        if (secondTicks != _secondTicks)
+        {
+            time.TryFormat(second, out _, "yyyy-MM-ddTHH:mm:ss.", System.Globalization.CultureInfo.InvariantCulture);
+            _secondTicks = secondTicks;
+        }
+
+        second.CopyTo(text);
+        var milliseconds = time.Millisecond;
+        text[^4] = (byte)('0' + (milliseconds / 100));
+        text[^3] = (byte)('0' + (milliseconds / 10 % 10));
+        text[^2] = (byte)('0' + (milliseconds % 10));
+        text[^1] = (byte)'Z';
+        return text[..TimestampLength];
+    }
 
     private sealed class Logger(JsonLinesLoggerProvider provider, string category) : ILogger
     {
+        private readonly JsonEncodedText _category = JsonEncodedText.Encode(category, WriterOptions.Encoder);
+
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
@@ -174,7 +212,7 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
                 return;
             }
 
-            provider.Enqueue(Format(DateTime.UtcNow, logLevel, category, eventId, formatter(state, exception), exception, state));
+            provider.Enqueue(Format(DateTime.UtcNow, logLevel, _category, eventId, formatter(state, exception), exception, state));
         }
     }
 }

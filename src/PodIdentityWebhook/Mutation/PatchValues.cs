@@ -7,6 +7,12 @@ internal static class PatchValues
 {
     private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
     private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText ProjectedProperty = JsonEncodedText.Encode("projected");
+    private static readonly JsonEncodedText SourcesProperty = JsonEncodedText.Encode("sources");
+    private static readonly JsonEncodedText ServiceAccountTokenProperty = JsonEncodedText.Encode("serviceAccountToken");
+    private static readonly JsonEncodedText AudienceProperty = JsonEncodedText.Encode("audience");
+    private static readonly JsonEncodedText ExpirationSecondsProperty = JsonEncodedText.Encode("expirationSeconds");
+    private static readonly JsonEncodedText PathProperty = JsonEncodedText.Encode("path");
 
     public static void WriteEnvVar(Utf8JsonWriter writer, string name, string value)
     {
@@ -20,13 +26,13 @@ internal static class PatchValues
     {
         writer.WriteStartObject();
         writer.WriteString(NameProperty, volumeName);
-        writer.WriteStartObject("projected");
-        writer.WriteStartArray("sources");
+        writer.WriteStartObject(ProjectedProperty);
+        writer.WriteStartArray(SourcesProperty);
         writer.WriteStartObject();
-        writer.WriteStartObject("serviceAccountToken");
-        writer.WriteString("audience", audience);
-        writer.WriteNumber("expirationSeconds", expiration);
-        writer.WriteString("path", tokenPath);
+        writer.WriteStartObject(ServiceAccountTokenProperty);
+        writer.WriteString(AudienceProperty, audience);
+        writer.WriteNumber(ExpirationSecondsProperty, expiration);
+        writer.WriteString(PathProperty, tokenPath);
         writer.WriteEndObject();
         writer.WriteEndObject();
         writer.WriteEndArray();

@@ -37,6 +37,22 @@ public class JsonLinesLoggerProviderTests
         Assert.Contains("boom", second["Exception"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("2026-11-29T23:59:59.0010000Z", "2026-11-29T23:59:59.9990000Z", "2026-11-30T00:00:00.0500000Z")]
+    [InlineData("2024-02-29T12:00:00.1230000Z", "2024-02-29T12:00:00.4560000Z", "2024-02-29T12:00:01.0000000Z")]
+    [InlineData("0001-01-01T00:00:00.0000000Z", "2026-01-01T00:00:00.0000000Z", "2025-12-31T23:59:59.9990000Z")]
+    public void Timestamps_are_the_formatted_time_to_the_millisecond_across_second_boundaries(params string[] times)
+    {
+        // The part up to the second is kept per thread; each stamp must still be its own time's.
+        Span<byte> text = stackalloc byte[24];
+        foreach (var time in times)
+        {
+            var value = DateTime.Parse(time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
+            var expected = value.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(expected, Encoding.UTF8.GetString(JsonLinesLoggerProvider.Timestamp(value, text)));
+        }
+    }
+
     [Fact]
     public void Lines_past_the_pending_limit_are_dropped_and_counted_instead_of_blocking_the_caller()
     {
