@@ -14,18 +14,20 @@ internal static class AdmissionEndpoints
 {
     public static IEndpointRouteBuilder MapAdmission(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost(AdmissionConstants.MutatePath, MutateAsync);
+        // Everything a review needs is a singleton, resolved once here: context.RequestServices
+        // would open (and dispose) a DI scope per review for nothing.
+        var services = new Services(endpoints.ServiceProvider);
+        endpoints.MapPost(AdmissionConstants.MutatePath, context => MutateAsync(context, services));
         return endpoints;
     }
 
-    internal static async Task MutateAsync(HttpContext context)
+    private static async Task MutateAsync(HttpContext context, Services services)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = WebhookActivities.Source.StartActivity(WebhookActivities.AdmissionReview);
         var request = context.Request;
         var response = context.Response;
-        var services = context.RequestServices;
-        var log = services.GetRequiredService<ILogger<AdmissionReviewHandler>>();
+        var log = services.Log;
         if (!IsJson(request.ContentType))
         {
             await PlainAsync(response, StatusCodes.Status415UnsupportedMediaType,
@@ -33,8 +35,8 @@ internal static class AdmissionEndpoints
             return;
         }
 
-        var maxBytes = services.GetRequiredService<WebhookOptions>().MaxReviewBytes;
-        var budget = services.GetRequiredService<ReviewMemoryBudget>();
+        var maxBytes = services.Options.MaxReviewBytes;
+        var budget = services.Budget;
         using var lease = budget.Open();
         using var body = await ReviewBodyReader.ReadAsync(request, lease, maxBytes, TimeProvider.System, context.RequestAborted);
         switch (body.Status)
@@ -82,7 +84,7 @@ internal static class AdmissionEndpoints
         AdmissionOutcome outcome;
         try
         {
-            var handler = services.GetRequiredService<AdmissionReviewHandler>();
+            var handler = services.Handler;
             outcome = await handler.HandleAsync(new(bytes.WrittenMemory), output, context.RequestAborted, lease);
         }
         catch (ReviewMemoryExhaustedException)
@@ -109,7 +111,7 @@ internal static class AdmissionEndpoints
         lease.Remove(bodyReserved);
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Count(services.GetRequiredService<WebhookMetrics>(), outcome, elapsed);
+        Count(services.Metrics, outcome, elapsed);
         Describe(activity, outcome);
         AdmissionLog.Outcome(log, outcome, elapsed);
         if (outcome.StatusCode != StatusCodes.Status200OK)
@@ -208,6 +210,20 @@ internal static class AdmissionEndpoints
         {
             activity.SetStatus(ActivityStatusCode.Error, outcome.Error);
         }
+    }
+
+    /// <summary>The singletons a review uses.</summary>
+    private sealed class Services(IServiceProvider provider)
+    {
+        public ILogger Log { get; } = provider.GetRequiredService<ILogger<AdmissionReviewHandler>>();
+
+        public WebhookOptions Options { get; } = provider.GetRequiredService<WebhookOptions>();
+
+        public ReviewMemoryBudget Budget { get; } = provider.GetRequiredService<ReviewMemoryBudget>();
+
+        public AdmissionReviewHandler Handler { get; } = provider.GetRequiredService<AdmissionReviewHandler>();
+
+        public WebhookMetrics Metrics { get; } = provider.GetRequiredService<WebhookMetrics>();
     }
 
     private static bool IsJson(string? contentType)

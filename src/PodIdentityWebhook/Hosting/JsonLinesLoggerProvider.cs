@@ -35,6 +35,9 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _scratch;
 
+    [ThreadStatic]
+    private static Utf8JsonWriter? _scratchWriter;
+
     /// <summary>This thread's last formatted timestamp up to the second (<c>yyyy-MM-ddTHH:mm:ss.</c>), in UTF-8.</summary>
     [ThreadStatic]
     private static byte[]? _secondText;
@@ -43,7 +46,9 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
     [ThreadStatic]
     private static long _secondTicks;
 
-    private readonly Channel<byte[]> _lines = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>Lines in arrays rented from the shared pool; the writer returns each once written.</summary>
+    private readonly Channel<ArraySegment<byte>> _lines =
+        Channel.CreateUnbounded<ArraySegment<byte>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Stream _output;
     private readonly Task _writer;
     private readonly EventHandler _flushOnExit;
@@ -76,10 +81,11 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         _writer.Wait(TimeSpan.FromSeconds(2));
     }
 
-    private void Enqueue(byte[] line)
+    private void Enqueue(ArraySegment<byte> line)
     {
         if (Interlocked.Increment(ref _pending) > MaxPending || !_lines.Writer.TryWrite(line))
         {
+            ArrayPool<byte>.Shared.Return(line.Array!);
             Interlocked.Decrement(ref _pending);
             Interlocked.Increment(ref _dropped);
         }
@@ -97,12 +103,15 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
                 {
                     Interlocked.Decrement(ref _pending);
                     buffered.Write(line);
+                    ArrayPool<byte>.Shared.Return(line.Array!);
                 }
 
                 if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
                 {
-                    buffered.Write(Format(DateTime.UtcNow, LogLevel.Warning, OwnCategory, default,
-                        $"{dropped} log lines dropped: more than {MaxPending} were waiting to be written", null, (object?)null));
+                    var notice = Format(DateTime.UtcNow, LogLevel.Warning, OwnCategory, default,
+                        $"{dropped} log lines dropped: more than {MaxPending} were waiting to be written", null, (object?)null);
+                    buffered.Write(notice);
+                    ArrayPool<byte>.Shared.Return(notice.Array!);
                 }
 
                 buffered.Flush();
@@ -114,45 +123,48 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         }
     }
 
-    private static byte[] Format<TState>(
+    private static ArraySegment<byte> Format<TState>(
         DateTime time, LogLevel level, JsonEncodedText category, EventId eventId, string message, Exception? exception, TState state)
     {
         var scratch = _scratch ??= new ArrayBufferWriter<byte>(1024);
         scratch.ResetWrittenCount();
-        using (var json = new Utf8JsonWriter(scratch, WriterOptions))
+        var json = _scratchWriter ??= new Utf8JsonWriter(scratch, WriterOptions);
+        json.Reset(scratch);
+        json.WriteStartObject();
+        json.WriteString(TimestampProperty, Timestamp(time, stackalloc byte[TimestampLength]));
+        json.WriteNumber(EventIdProperty, eventId.Id);
+        json.WriteString(LogLevelProperty, LevelNames[Math.Clamp((int)level, 0, LevelNames.Length - 1)]);
+        json.WriteString(CategoryProperty, category);
+        json.WriteString(MessageProperty, message);
+        if (exception is not null)
         {
-            json.WriteStartObject();
-            json.WriteString(TimestampProperty, Timestamp(time, stackalloc byte[TimestampLength]));
-            json.WriteNumber(EventIdProperty, eventId.Id);
-            json.WriteString(LogLevelProperty, LevelNames[Math.Clamp((int)level, 0, LevelNames.Length - 1)]);
-            json.WriteString(CategoryProperty, category);
-            json.WriteString(MessageProperty, message);
-            if (exception is not null)
-            {
-                json.WriteString(ExceptionProperty, exception.ToString());
-            }
+            json.WriteString(ExceptionProperty, exception.ToString());
+        }
 
-            if (state is IReadOnlyList<KeyValuePair<string, object?>> properties)
+        if (state is IReadOnlyList<KeyValuePair<string, object?>> properties)
+        {
+            json.WriteStartObject(StateProperty);
+
+            // By index: the enumerator of a logging state is an object per line.
+            for (var i = 0; i < properties.Count; i++)
             {
-                json.WriteStartObject(StateProperty);
-                foreach (var (key, value) in properties)
+                var (key, value) = properties[i];
+                if (key != "{OriginalFormat}")
                 {
-                    if (key != "{OriginalFormat}")
-                    {
-                        WriteValue(json, key, value);
-                    }
+                    WriteValue(json, key, value);
                 }
-
-                json.WriteEndObject();
             }
 
             json.WriteEndObject();
         }
 
-        var line = new byte[scratch.WrittenCount + 1];
+        json.WriteEndObject();
+        json.Flush();
+
+        var line = ArrayPool<byte>.Shared.Rent(scratch.WrittenCount + 1);
         scratch.WrittenSpan.CopyTo(line);
-        line[^1] = (byte)'\n';
-        return line;
+        line[scratch.WrittenCount] = (byte)'\n';
+        return new ArraySegment<byte>(line, 0, scratch.WrittenCount + 1);
     }
 
     private static void WriteValue(Utf8JsonWriter json, string key, object? value)

@@ -8,14 +8,18 @@ namespace PodIdentityWebhook.Mutation;
 /// pod that needs nothing produces zero bytes. Only <c>add</c> exists here on purpose: the
 /// webhook never removes or replaces what a pod already has.
 /// </summary>
-internal sealed class JsonPatchWriter(IBufferWriter<byte> output) : IDisposable
+internal sealed class JsonPatchWriter(IBufferWriter<byte> output)
 {
     private static readonly JsonEncodedText Op = JsonEncodedText.Encode("op");
     private static readonly JsonEncodedText Add = JsonEncodedText.Encode("add");
     private static readonly JsonEncodedText PathProperty = JsonEncodedText.Encode("path");
     private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
 
-    private readonly Utf8JsonWriter _writer = new(output, new JsonWriterOptions { SkipValidation = false });
+    /// <summary>One writer per thread, pointed at each patch's buffer in turn (a writer per review was a tenth of its allocation).</summary>
+    [ThreadStatic]
+    private static Utf8JsonWriter? _threadWriter;
+
+    private readonly Utf8JsonWriter _writer = WriterFor(output);
 
     /// <summary>Number of operations written so far.</summary>
     public int Count { get; private set; }
@@ -52,5 +56,10 @@ internal sealed class JsonPatchWriter(IBufferWriter<byte> output) : IDisposable
         _writer.Flush();
     }
 
-    public void Dispose() => _writer.Dispose();
+    private static Utf8JsonWriter WriterFor(IBufferWriter<byte> output)
+    {
+        var writer = _threadWriter ??= new Utf8JsonWriter(output, new JsonWriterOptions { SkipValidation = false });
+        writer.Reset(output);
+        return writer;
+    }
 }

@@ -49,7 +49,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         var isWindows = WindowsPods.IsWindows(spec);
         var tokenFile = isWindows ? mode.WindowsTokenFile : mode.LinuxTokenFile;
 
-        using var patch = new JsonPatchWriter(patchOutput);
+        var patch = new JsonPatchWriter(patchOutput);
         var labelAdded = mode.IsContainerCredentials && AddLabel(patch, metadata);
         var volumeAdded = AddVolume(patch, spec, mode, identity.Audience, expiration);
 
