@@ -19,6 +19,9 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
     private readonly long _total = totalBytes;
     private readonly TimeProvider _time = time;
     private TaskCompletionSource _released = NewSignal();
+
+    /// <summary>Whether anyone took <see cref="_released"/> since it was last signalled.</summary>
+    private bool _watched;
     private long _used;
     private long _largeUsed;
     private long _peak;
@@ -106,11 +109,14 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
 
         _peak = Math.Max(_peak, _used);
         lease.Bytes = newSize;
-        if (delta < 0)
+        if (delta < 0 && _watched)
         {
-            // Wake every waiter; each checks again whether it fits now.
+            // Wake every waiter; each checks again whether it fits now. With nobody waiting
+            // (nearly always) the signal stays as it is: a new one per release was an
+            // allocation and a completion per review for nothing.
             _released.TrySetResult();
             _released = NewSignal();
+            _watched = false;
         }
     }
 
@@ -118,6 +124,7 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
     {
         lock (_gate)
         {
+            _watched = true;
             return _released.Task;
         }
     }
