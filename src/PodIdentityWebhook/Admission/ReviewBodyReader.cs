@@ -9,12 +9,14 @@ namespace PodIdentityWebhook.Admission;
 /// A peer that stalls is cut off: no byte for <see cref="AdmissionConstants.ReviewBodyStallTimeout"/>,
 /// or the body not complete within <see cref="AdmissionConstants.ReviewBodyDeadline"/>, whatever its
 /// average rate. Framing errors, overflowing chunk sizes and resets never escape as exceptions.
+/// Both steps return ValueTasks: an ordinary review's body has arrived with its headers, so
+/// they finish at once and allocate no task.
 /// </summary>
 internal static class ReviewBodyReader
 {
     private const int InitialBytes = 16 * 1024;
 
-    public static async Task<ReviewBody> ReadAsync(
+    public static async ValueTask<ReviewBody> ReadAsync(
         HttpRequest request, ReviewMemoryBudget.Lease lease, long maxBytes, TimeProvider time, CancellationToken aborted)
     {
         if (request.ContentLength > maxBytes)
@@ -55,7 +57,7 @@ internal static class ReviewBodyReader
         }
     }
 
-    private static async Task<(ReviewBodyStatus Status, string? Error)> CopyAsync(
+    private static async ValueTask<(ReviewBodyStatus Status, string? Error)> CopyAsync(
         System.IO.Pipelines.PipeReader reader, PooledBufferWriter body, ReviewMemoryBudget.Lease lease, long maxBytes,
         TimeProvider time, CancellationToken aborted)
     {
