@@ -30,18 +30,31 @@ wait_ready https://127.0.0.1:18453/readyz
 export REVIEW_FILE="$PWD/examples/admission-review.json"
 for port in 18443 18453; do wrk -t1 -c32 -d5s -s scripts/load/review.lua "https://127.0.0.1:$port/mutate" >/dev/null; done
 rss_mb() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
+# Bytes the process has allocated on its GC heap so far (both builds export it on --metrics-port).
+allocated() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%d", $2}'; }
 results="$work/rounds.txt"
 for round in $(seq 1 "$rounds"); do
   for side in "A 18443 $a_pid" "B 18453 $b_pid"; do
     read -r name port pid <<<"$side"
+    before="$(allocated $(( port + 1 )))"
     out="$(wrk -t1 -c32 -d"${seconds}s" --latency -s scripts/load/review.lua "https://127.0.0.1:$port/mutate")"
+    after="$(allocated $(( port + 1 )))"
     rps="$(awk '/Requests\/sec/ {print int($2)}' <<<"$out")"
     p99="$(awk '/^ +99%/ {print $2}' <<<"$out")"
-    echo "round $round $name ($([[ $name == A ]] && echo "$rev" || echo "this tree")): $rps req/s, p99 $p99, RSS $(rss_mb "$pid") MB" | tee -a "$results"
+    reviews="$(awk '/requests in/ {print $1}' <<<"$out")"
+    echo "round $round $name ($([[ $name == A ]] && echo "$rev" || echo "this tree")): $rps req/s, p99 $p99, RSS $(rss_mb "$pid") MB, $(( (after - before) / reviews )) B allocated per review" | tee -a "$results"
   done
 done
 
+median() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%d %d %d %d", m, v[1], v[NR], NR}'; }
 for name in A B; do
-  grep " $name (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/' | sort -n | awk -v n="$name" '
-    {v[NR]=$1} END {printf "%s: median %d req/s (%d-%d over %d rounds)\n", n, v[int((NR+1)/2)], v[1], v[NR], NR}'
+  read -r mid low high n < <(grep " $name (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/' | median)
+  echo "$name: median $mid req/s ($low-$high over $n rounds)"
 done
+# The machine's noise moves both sides of a round alike, so the round-by-round difference is
+# the steadier comparison.
+paste <(grep " A (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/') <(grep " B (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/') |
+  awk '{printf "%d\n", ($2 - $1) * 1000 / $1}' | median | {
+  read -r mid low high n
+  echo "B against A, round by round: median $(awk -v m="$mid" 'BEGIN {printf "%+.1f", m / 10}')% ($(awk -v l="$low" -v h="$high" 'BEGIN {printf "%+.1f%% to %+.1f%%", l / 10, h / 10}') over $n rounds)"
+}
