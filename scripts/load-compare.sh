@@ -31,7 +31,7 @@ export REVIEW_FILE="$PWD/examples/admission-review.json"
 for port in 18443 18453; do wrk -t1 -c32 -d5s -s scripts/load/review.lua "https://127.0.0.1:$port/mutate" >/dev/null; done
 rss_mb() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
 # Bytes the process has allocated on its GC heap so far (both builds export it on --metrics-port).
-allocated() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%d", $2}'; }
+allocated() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%.0f", $2}'; }
 results="$work/rounds.txt"
 for round in $(seq 1 "$rounds"); do
   for side in "A 18443 $a_pid" "B 18453 $b_pid"; do
