@@ -10,6 +10,13 @@ namespace PodIdentityWebhook.Hosting;
 /// aggressive, compacting collection and a malloc_trim return the free memory to the system;
 /// at most once per <see cref="MinInterval"/>, so a steady load never pays for it.
 /// </summary>
+/// <remarks>
+/// The native heap alone is trimmed at every look, load or not: with clients' TLS connections
+/// coming and going, what OpenSSL freed stayed in glibc's per-thread arenas, and resident memory
+/// crept about 0.5 MB per 10 s round of the load script (38 to 43 MB over six rounds). Trimmed
+/// every <see cref="CheckInterval"/> it held at 38 MB with the same requests/s (README, Native
+/// AOT); a trim of a heap this size takes well under a millisecond.
+/// </remarks>
 internal sealed partial class MemoryReturner(ReviewMemoryBudget budget, ILogger<MemoryReturner> logger, TimeProvider time) : BackgroundService
 {
     /// <summary>How often the heap is looked at.</summary>
@@ -47,6 +54,7 @@ internal sealed partial class MemoryReturner(ReviewMemoryBudget budget, ILogger<
 
     internal bool Check()
     {
+        NativeHeap.Trim();
         var resident = Environment.WorkingSet;
         var quiet = budget.TakePeak() == 0;
         var due = _lastCollection == long.MinValue || time.GetElapsedTime(_lastCollection) >= MinInterval;

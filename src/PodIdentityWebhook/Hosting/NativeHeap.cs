@@ -10,6 +10,10 @@ namespace PodIdentityWebhook.Hosting;
 internal static partial class NativeHeap
 {
     private static bool _unavailable = !OperatingSystem.IsLinux();
+    private static long _trims;
+
+    /// <summary>How many times the heap has been trimmed in this process.</summary>
+    public static long Trims => Interlocked.Read(ref _trims);
 
     public static void Trim()
     {
@@ -21,6 +25,7 @@ internal static partial class NativeHeap
         try
         {
             _ = MallocTrim(0);
+            Interlocked.Increment(ref _trims);
         }
         catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
         {
