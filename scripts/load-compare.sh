@@ -46,7 +46,7 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-median() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%d %d %d %d", m, v[1], v[NR], NR}'; }
+median() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%d %d %d %d\n", m, v[1], v[NR], NR}'; }
 for name in A B; do
   read -r mid low high n < <(grep " $name (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/' | median)
   echo "$name: median $mid req/s ($low-$high over $n rounds)"
