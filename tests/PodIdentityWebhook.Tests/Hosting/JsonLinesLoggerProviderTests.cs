@@ -44,7 +44,7 @@ public class JsonLinesLoggerProviderTests
     public void Timestamps_are_the_formatted_time_to_the_millisecond_across_second_boundaries(params string[] times)
     {
         // The part up to the second is kept per thread; each stamp must still be its own time's.
-        Span<byte> text = stackalloc byte[24];
+        Span<byte> text = stackalloc byte[32];
         foreach (var time in times)
         {
             var value = DateTime.Parse(time, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AdjustToUniversal);
