@@ -13,6 +13,9 @@ namespace PodIdentityWebhook.Load;
 /// </summary>
 internal static class StartupMeasurement
 {
+    /// <summary>Issue 12's target for the Native AOT build, with 1,000 ServiceAccounts.</summary>
+    private const double TargetSeconds = 0.3;
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
         var arguments = new Arguments(args);
@@ -42,7 +45,7 @@ internal static class StartupMeasurement
             var median = sorted[sorted.Count / 2];
             Console.WriteLine($"startup with {accounts} ServiceAccounts: median {median.ToString("F2", CultureInfo.InvariantCulture)} s " +
                 $"(min {sorted[0].ToString("F2", CultureInfo.InvariantCulture)}, max {sorted[^1].ToString("F2", CultureInfo.InvariantCulture)}; " +
-                $"{runs} runs; target <= 2 s: {(median <= 2 ? "met" : "NOT met")})");
+                $"{runs} runs; target <= {TargetSeconds.ToString("F1", CultureInfo.InvariantCulture)} s: {(median <= TargetSeconds ? "met" : "NOT met")})");
             return 0;
         }
         finally
