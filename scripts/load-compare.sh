@@ -46,14 +46,16 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
+# The requests/s of one side's rounds, one per line.
+rates() { grep " $1 (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/'; }
 median() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%d %d %d %d\n", m, v[1], v[NR], NR}'; }
 for name in A B; do
-  read -r mid low high n < <(grep " $name (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/' | median)
+  read -r mid low high n < <(rates "$name" | median)
   echo "$name: median $mid req/s ($low-$high over $n rounds)"
 done
 # The machine's noise moves both sides of a round alike, so the round-by-round difference is
 # the steadier comparison.
-paste <(grep " A (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/') <(grep " B (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/') |
+paste <(rates A) <(rates B) |
   awk '{printf "%d\n", ($2 - $1) * 1000 / $1}' | median | {
   read -r mid low high n
   echo "B against A, round by round: median $(awk -v m="$mid" 'BEGIN {printf "%+.1f", m / 10}')% ($(awk -v l="$low" -v h="$high" 'BEGIN {printf "%+.1f%% to %+.1f%%", l / 10, h / 10}') over $n rounds)"

@@ -87,7 +87,7 @@ internal static partial class AdmissionLog
             }
         }
 
-        var list = names.Count == 1 ? names[0] : string.Join(',', names);
+        var list = string.Join(',', names);
         return more == 0 ? list : $"{list} and {more} more";
     }
 
