@@ -4,8 +4,16 @@
 # manager, a numeric non-root user, nothing written to the root filesystem.
 #
 #   docker buildx build --platform linux/amd64,linux/arm64 -t pod-identity-webhook .
+#
+# Two build arguments let the same runtime stage be built where no registry is reachable
+# (scripts/image.sh does, with buildah): RUNTIME_BASE names a base made locally, and
+# APP=published takes the binary that scripts/publish.sh wrote into artifacts/publish/ on the
+# host instead of compiling it in the SDK stage. Their defaults are the release build.
 
 ARG DOTNET_VERSION=10.0
+ARG RUNTIME_BASE=mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}-noble-chiseled
+# build: compile in the SDK stage below; published: artifacts/publish/ of the build context.
+ARG APP=build
 
 # Native AOT compiles for the platform it runs on, so the build stage runs on the target's
 # platform (emulated by buildx for the other architecture) with clang and zlib for the link.
@@ -24,7 +32,13 @@ COPY scripts/publish.sh scripts/
 COPY src/ src/
 RUN scripts/publish.sh /app
 
-FROM mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}-noble-chiseled AS runtime
+FROM scratch AS published
+COPY artifacts/publish/ /app/
+
+# Builders skip the stage that APP does not name, so a local build pulls no SDK image.
+FROM ${APP} AS app
+
+FROM ${RUNTIME_BASE} AS runtime
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="pod-identity-webhook" \
@@ -41,7 +55,7 @@ ENV DOTNET_EnableDiagnostics=0 \
     ASPNETCORE_HTTP_PORTS=
 
 WORKDIR /app
-COPY --from=build --chown=0:0 /app ./
+COPY --from=app --chown=0:0 /app ./
 # The chiseled image's app user, by number so runAsNonRoot can verify it.
 USER 1654:1654
 EXPOSE 8443 9999

@@ -6,7 +6,10 @@
 #   is built or installed.
 # - Otherwise etcd comes from Debian's etcd-server package and kube-apiserver v1.20.2 is built
 #   from Debian's kubernetes source package, once, into $CONTROL_PLANE_CACHE
-#   (default /var/cache/pod-identity-webhook/control-plane), outside the repo.
+#   (default /var/cache/pod-identity-webhook/control-plane), outside the repo. The same make
+#   builds the node's binaries (kubelet, kube-controller-manager, kube-scheduler, kube-proxy)
+#   and the pause program that scripts/cluster.sh runs: one cold build for both, since the Go
+#   packages they share are compiled once.
 #
 # Usage: scripts/control-plane.sh            # prints the assets folder on the last line
 set -euo pipefail
@@ -45,8 +48,11 @@ if [[ ! -x "$bin/kubectl" ]]; then
   ln -sf "$(command -v kubectl)" "$bin/kubectl"
 fi
 
-if [[ -z "$given_apiserver" && ! -x "$bin/kube-apiserver" ]]; then
-  log "building kube-apiserver from Debian's kubernetes source package (8-12 minutes cold)"
+components=(kube-apiserver kubelet kube-controller-manager kube-scheduler kube-proxy)
+missing_component=false
+for c in "${components[@]}" pause; do [[ -x "$bin/$c" ]] || missing_component=true; done
+if [[ -z "$given_apiserver" ]] && $missing_component; then
+  log "building ${components[*]} from Debian's kubernetes source package (12-18 minutes cold)"
   src_list=/etc/apt/sources.list.d/pod-identity-webhook-src.sources
   if [[ ! -f "$src_list" ]] && ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     if [[ -f /etc/apt/sources.list.d/debian.sources ]]; then
@@ -56,7 +62,7 @@ if [[ -z "$given_apiserver" && ! -x "$bin/kube-apiserver" ]]; then
     fi
     apt_updated=0
   fi
-  apt_install golang-go rsync golang-github-modern-go-reflect2-dev dpkg-dev make
+  apt_install golang-go rsync golang-github-modern-go-reflect2-dev dpkg-dev make gcc libc6-dev
   work="$cache/build"
   rm -rf "$work"; mkdir -p "$work"
   (cd "$work" && apt-get source --download-only kubernetes >&2 && dpkg-source -x --no-check kubernetes_*.dsc tree >&2)
@@ -65,11 +71,17 @@ if [[ -z "$given_apiserver" && ! -x "$bin/kube-apiserver" ]]; then
   # iteration as soon as a pod is created); Debian's v1.0.2 works.
   rm -rf "$tree/vendor/github.com/modern-go/reflect2"
   cp -r /usr/share/gocode/src/github.com/modern-go/reflect2 "$tree/vendor/github.com/modern-go/reflect2"
-  (cd "$tree" && KUBE_GIT_VERSION=v1.20.2 KUBE_GIT_TREE_STATE=clean make WHAT=cmd/kube-apiserver >&2)
-  cp "$tree/_output/local/bin/linux/$(dpkg --print-architecture)/kube-apiserver" "$bin/kube-apiserver.tmp"
-  mv "$bin/kube-apiserver.tmp" "$bin/kube-apiserver"
+  what="$(printf 'cmd/%s ' "${components[@]}")"
+  (cd "$tree" && KUBE_GIT_VERSION=v1.20.2 KUBE_GIT_TREE_STATE=clean make WHAT="${what% }" >&2)
+  for c in "${components[@]}"; do
+    cp "$tree/_output/local/bin/linux/$(dpkg --print-architecture)/$c" "$bin/$c.tmp"
+    mv "$bin/$c.tmp" "$bin/$c"
+  done
+  # The pod sandbox's process: a static C program, packed as an image by scripts/cluster.sh.
+  gcc -Os -static -Wall -Werror -DVERSION=v3.4-v1.20.2 -o "$bin/pause.tmp" "$tree/build/pause/linux/pause.c"
+  mv "$bin/pause.tmp" "$bin/pause"
   rm -rf "$work"
-  log "kube-apiserver built into $bin"
+  log "${components[*]} and pause built into $bin"
 fi
 
 if [[ -n "$given_apiserver$given_etcd" ]]; then

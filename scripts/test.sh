@@ -2,20 +2,36 @@
 # Builds the solution, publishes the webhook, and runs every test suite, printing one summary
 # line per suite and a total "N passed, N failed" line. Fails when a suite fails, runs no test,
 # is missing, or skips a test (against an existing cluster, E2E_KUBECONFIG, or k3s in a
-# container, E2E_CLUSTER=k3s, the E2E tests that need the suite's own control plane are
-# skipped and that is allowed).
+# container, E2E_CLUSTER=k3s, the E2E tests that need the suite's own control plane or the
+# node cluster are skipped and that is allowed).
+#
+# In the default mode the E2E suite also runs pods: this script brings up the single-node
+# cluster of scripts/cluster.sh (needs root) unless it is already up, and takes it down at
+# the end if it brought it up.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d)"
-trap 'rm -rf "$results"' EXIT
+cluster_started=false
+finish() {
+  if $cluster_started; then scripts/cluster.sh down || echo "scripts/cluster.sh down failed: see above" >&2; fi
+  rm -rf "$results"
+}
+trap finish EXIT
 
 # The E2E suite needs a real kube-apiserver and etcd (built once and cached outside the repo),
 # unless it runs against another cluster.
 if [[ -z "${E2E_KUBECONFIG:-}" && -z "${E2E_CLUSTER:-}" && -z "${KUBEBUILDER_ASSETS:-}" ]]; then
   KUBEBUILDER_ASSETS="$(scripts/control-plane.sh | tail -n 1)"
   export KUBEBUILDER_ASSETS
+fi
+
+if [[ -z "${E2E_KUBECONFIG:-}" && -z "${E2E_CLUSTER:-}" ]] && ! scripts/cluster.sh status >/dev/null 2>&1; then
+  cluster_clock=$SECONDS
+  cluster_started=true
+  scripts/cluster.sh up
+  echo "node cluster up in $(( SECONDS - cluster_clock )) s" >&2
 fi
 
 dotnet build PodIdentityWebhook.sln -c "$configuration" -nologo -v quiet

@@ -1,5 +1,6 @@
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Verify;
 
 namespace PodIdentityWebhook;
 
@@ -22,11 +23,18 @@ internal static class CommandLine
             return 0;
         }
 
+        if (parsed.HelpRequested && VerifyCommand.IsRequested(parsed))
+        {
+            VerifyCommand.WriteHelp(output);
+            return 0;
+        }
+
         if (parsed.HelpRequested)
         {
-            FlagHelp.Write(output, ExplainCommand.Flags);
+            FlagHelp.Write(output, [.. ExplainCommand.Flags, .. VerifyCommand.Flags]);
             output.WriteLine();
             output.WriteLine("Subcommand: explain --pod FILE|- [flags]: why a pod gets (or does not get) credentials; explain --help lists its flags.");
+            output.WriteLine("Subcommand: verify --service-account NAME [flags]: a dry-run pod through the API server, checked for the identity; verify --help lists its flags.");
             return 0;
         }
 
@@ -38,7 +46,7 @@ internal static class CommandLine
 
         // The reference ignores stray arguments (pflag leaves "--logtostderr false" with a
         // positional "false"), so existing Deployments must keep starting: warn, don't stop.
-        if (parsed.Positionals.Count > 0 && !ExplainCommand.IsRequested(parsed))
+        if (parsed.Positionals.Count > 0 && !ExplainCommand.IsRequested(parsed) && !VerifyCommand.IsRequested(parsed))
         {
             error.WriteLine($"pod-identity-webhook: warning: ignoring arguments that are not flags: {string.Join(' ', parsed.Positionals)}");
         }

@@ -2,8 +2,9 @@ using PodIdentityWebhook;
 using PodIdentityWebhook.Explain;
 using PodIdentityWebhook.Hosting;
 using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Verify;
 
-var parsed = FlagParser.Parse(args, ExplainCommand.Flags);
+var parsed = FlagParser.Parse(args, [.. ExplainCommand.Flags, .. VerifyCommand.Flags]);
 if (CommandLine.EarlyExit(parsed, Console.Out, Console.Error) is { } exitCode)
 {
     return exitCode;
@@ -12,6 +13,11 @@ if (CommandLine.EarlyExit(parsed, Console.Out, Console.Error) is { } exitCode)
 if (ExplainCommand.IsRequested(parsed))
 {
     return await ExplainCommand.RunAsync(parsed, Console.In, Console.Out, Console.Error, CancellationToken.None);
+}
+
+if (VerifyCommand.IsRequested(parsed))
+{
+    return await VerifyCommand.RunAsync(parsed, Console.Out, Console.Error, CancellationToken.None);
 }
 
 try

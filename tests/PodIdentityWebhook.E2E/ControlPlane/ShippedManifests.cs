@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using PodIdentityWebhook.Manifests;
 
@@ -60,33 +59,11 @@ internal static class ShippedManifests
     /// PATH) with the plane's admin kubeconfig; <paramref name="stdin"/> is piped in.
     /// Returns stdout; a non-zero exit throws with stderr, naming what the API server refused.
     /// </summary>
-    public static async Task<string> KubectlAsync(ControlPlaneFixture plane, string? stdin, params string[] args)
+    public static Task<string> KubectlAsync(ControlPlaneFixture plane, string? stdin, params string[] args)
     {
         var assets = Environment.GetEnvironmentVariable("KUBEBUILDER_ASSETS");
         var kubectl = assets is { Length: > 0 } && File.Exists(Path.Combine(assets, "kubectl")) ? Path.Combine(assets, "kubectl") : "kubectl";
-        var start = new ProcessStartInfo(kubectl, ["--kubeconfig", plane.KubeconfigPath, .. args])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = ControlPlaneAssets.RepositoryRoot(),
-        };
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + kubectl);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"kubectl {string.Join(' ', args)} exited with {process.ExitCode}:\n{await stderr}\n{await stdout}");
-        }
-
-        return await stdout;
+        return Tool.RunCheckedAsync(kubectl, ["--kubeconfig", plane.KubeconfigPath, .. args], stdin);
     }
 
     /// <summary><c>kubectl apply -f -</c> of <paramref name="yaml"/>; returns what kubectl printed (one line per object).</summary>
