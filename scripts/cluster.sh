@@ -13,6 +13,8 @@
 #   scripts/cluster.sh status         what runs, and the node
 #   scripts/cluster.sh kubeconfig     the admin kubeconfig's path
 #   scripts/cluster.sh env            the cluster's facts as KEY=VALUE lines (for tests)
+#   scripts/cluster.sh footprint      what up changes on the machine, to compare before up
+#                                     and after down
 #   scripts/cluster.sh import TAR...  load image archives (docker-archive or OCI) into the
 #                                     node's containerd, where pods with imagePullPolicy
 #                                     Never or IfNotPresent find them
@@ -280,7 +282,7 @@ up() {
     --client-ca-file "$state/pki/ca.crt" --token-auth-file "$state/tokens.csv" \
     --kubelet-client-certificate "$state/pki/apiserver-kubelet-client.crt" \
     --kubelet-client-key "$state/pki/apiserver-kubelet-client.key" \
-    --authorization-mode Node,RBAC \
+    --authorization-mode Node,RBAC --kubelet-preferred-address-types InternalIP,Hostname \
     --service-account-issuer "$issuer" --api-audiences "$issuer" \
     --service-account-key-file "$state/pki/sa.pub" --service-account-signing-key-file "$state/pki/sa.key" \
     --service-cluster-ip-range "$service_cidr" --allow-privileged \
@@ -368,6 +370,18 @@ ready() {
     bash -c "iptables-save -t nat | grep -q -- '-d $kubernetes_service_ip/32 .*KUBE-SVC'"
 }
 
+# restore_tables iptables|ip6tables SNAPSHOT: every table as the snapshot has it. A restore
+# flushes the tables it names but keeps other chains (kube-proxy's nat chains when the
+# snapshot had no nat table, empty KUBE-* chains), so each table is emptied first.
+restore_tables() {
+  local table
+  for table in $("$1-save" | sed -n 's/^\*//p'); do
+    "$1" -t "$table" -F
+    "$1" -t "$table" -X
+  done
+  "$1-restore" <"$2"
+}
+
 down() {
   [[ -d "$state" ]] || { log "not up ($state)"; return 0; }
   local d pid
@@ -408,8 +422,8 @@ down() {
   done
 
   if [[ -f "$state/before/iptables" ]]; then
-    iptables-restore <"$state/before/iptables"
-    ip6tables-restore <"$state/before/ip6tables"
+    restore_tables iptables "$state/before/iptables"
+    restore_tables ip6tables "$state/before/ip6tables"
   fi
   if [[ -f "$state/before/sysctls" ]]; then
     sysctl -qw $(cat "$state/before/sysctls") || true
@@ -427,6 +441,25 @@ down() {
   log "down"
 }
 
+# What up changes on the machine and down must put back, in a form to compare: iptables and
+# ip6tables rules, network links, mounts, network namespaces, the sysctls, the kubelet's
+# cgroups and the daemons' processes. scripts/test.sh compares it before up and after down.
+footprint() {
+  # Each line may find nothing; that is an answer, not a failure.
+  set +e
+  iptables-save | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+  ip6tables-save | grep -v '^#' | sed 's/\[[0-9]*:[0-9]*\]//'
+  ip -o link show | awk '{print "link", $2}'
+  # buildah's own storage mounts come and go with image builds: not the cluster's.
+  awk '{print "mount", $2}' /proc/mounts | grep -v '^mount /proc/\|^mount /var/lib/containers/'
+  ls /run/netns 2>/dev/null | sed 's/^/netns /'
+  local s
+  for s in "${sysctls[@]}"; do [[ -e "/proc/sys/${s//.//}" ]] && echo "sysctl $s=$(sysctl -n "$s")"; done
+  ls -d /sys/fs/cgroup/*/kubepods 2>/dev/null | sed 's/^/cgroup /'
+  ps -eo comm= | grep -E '^(etcd|kube-apiserver|kube-controller|kube-scheduler|kubelet|kube-proxy|containerd|containerd-shim|pause)$' | sort | sed 's/^/process /'
+  set -e
+}
+
 status() {
   [[ -d "$state" ]] || { echo "not up ($state)"; return 3; }
   local d code=0
@@ -442,6 +475,7 @@ case "${1:-}" in
   up) up ;;
   down) require; down ;;
   status) status ;;
+  footprint) footprint ;;
   kubeconfig) [[ -f "$state/kubeconfig" ]] || die "not up ($state)"; echo "$state/kubeconfig" ;;
   env)
     [[ -f "$state/kubeconfig" ]] || die "not up ($state)"
