@@ -72,12 +72,14 @@ const NEWER_LABELS = new Set(["ubuntu-24.04", "ubuntu-24.04-arm", "ubuntu-22.04-
 const NEWER_SCOPES = new Set(["attestations"]);
 
 (async () => {
-  const lint = await createLinter();
   const dir = mkdtempSync(join(tmpdir(), "lint-workflows-"));
   let findings = 0;
   try {
     for (const file of process.argv.slice(2)) {
       const text = readFileSync(file, "utf8");
+      // A fresh linter per file: one instance reused for a second workflow has died in its
+      // WebAssembly ("RuntimeError: unreachable") on inputs that each lint cleanly alone.
+      const lint = await createLinter();
       for (const r of lint(text, file)) {
         const label = r.kind === "runner-label" && /label "([^"]+)" is unknown/.exec(r.message);
         const scope = r.kind === "permissions" && /unknown permission scope "([^"]+)"/.exec(r.message);

@@ -16,8 +16,9 @@ public sealed partial class ReleaseDefaultsTests
 {
     private const string Repository = "ghcr.io/pod-identity-webhook/pod-identity-webhook";
 
-    [Fact]
-    public async Task The_chart_and_deploy_default_to_the_released_image_of_the_charts_app_version()
+    [Theory]
+    [MemberData(nameof(ChartTests.Majors), MemberType = typeof(ChartTests))]
+    public async Task The_chart_and_deploy_default_to_the_released_image_of_the_charts_app_version(int major)
     {
         var root = ControlPlaneAssets.RepositoryRoot();
         var chartYaml = File.ReadAllText(Path.Combine(root, "charts", "pod-identity-webhook", "Chart.yaml"));
@@ -28,7 +29,7 @@ public sealed partial class ReleaseDefaultsTests
         var deployment = Read("deploy/base/deployment.yaml").Single(d => Kind(d) == "Deployment");
         Assert.Equal($"{Repository}:{version}", ContainerImage(deployment));
 
-        var (exit, stdout, stderr) = await ChartTests.RenderAsync("charts/pod-identity-webhook", "--name", "piw", "--namespace", "default");
+        var (exit, stdout, stderr) = await ChartTests.TemplateAsync(major, "piw", "default");
         Assert.True(exit == 0, stderr);
         var rendered = YamlJson.ParseDocuments(stdout).OfType<JsonObject>().Single(d => Kind(d) == "Deployment");
         Assert.Equal($"{Repository}:{version}", ContainerImage(rendered));
