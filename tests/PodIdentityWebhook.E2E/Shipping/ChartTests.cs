@@ -154,13 +154,18 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
         var file = Path.GetTempFileName();
         try
         {
-            await File.WriteAllTextAsync(file, "namespaceOverride: platform-system\nhostNetwork: true\n");
+            await File.WriteAllTextAsync(file, "namespaceOverride: platform-system\nhostNetwork: true\ntests:\n  namespace: apps\n");
             var (exit, rendered, errors) = await TemplateAsync(major, "piw", "default", "-f", file);
             Assert.True(exit == 0, errors);
             var documents = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().ToList();
-            Assert.All(
-                documents.Where(d => d["metadata"]?["namespace"] is not null),
-                d => Assert.Equal("platform-system", d["metadata"]!["namespace"]!.GetValue<string>()));
+            // Only helm test's dry-run identity and its permission to create pods sit elsewhere:
+            // in tests.namespace, which the webhook must serve.
+            var namespaced = documents.Where(d => d["metadata"]?["namespace"] is not null).ToLookup(d => d["metadata"]!["namespace"]!.GetValue<string>());
+            Assert.Equal(["platform-system", "apps"], namespaced.Select(g => g.Key));
+            Assert.Equal(
+                ["Role piw-pod-identity-webhook-test", "RoleBinding piw-pod-identity-webhook-test", "ServiceAccount piw-pod-identity-webhook-test-identity"],
+                namespaced["apps"].Select(d => $"{Kind(d)} {Name(d)}").Order(StringComparer.Ordinal));
+            Assert.All(namespaced["apps"], d => Assert.Equal("test", d["metadata"]!["annotations"]!["helm.sh/hook"]!.GetValue<string>()));
             var webhook = documents.Single(d => Kind(d) == "MutatingWebhookConfiguration")["webhooks"]![0]!;
             Assert.Equal("platform-system", webhook["clientConfig"]!["service"]!["namespace"]!.GetValue<string>());
             Assert.Contains("platform-system", webhook["namespaceSelector"]!["matchExpressions"]![0]!["values"]!.AsArray().Select(v => v!.GetValue<string>()));
