@@ -9,7 +9,7 @@ namespace PodIdentityWebhook.E2E.ControlPlane;
 internal static class Tool
 {
     public static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(
-        string program, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
+        string program, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -21,6 +21,11 @@ internal static class Tool
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + program);
@@ -47,10 +52,11 @@ internal static class Tool
     }
 
     /// <summary>The same, where a non-zero exit is a failure: it throws with what the tool said.</summary>
-    public static async Task<string> RunCheckedAsync(string program, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null)
+    public static async Task<string> RunCheckedAsync(
+        string program, IEnumerable<string> args, string? stdin = null, TimeSpan? timeout = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var list = args.ToList();
-        var (exit, stdout, stderr) = await RunAsync(program, list, stdin, timeout);
+        var (exit, stdout, stderr) = await RunAsync(program, list, stdin, timeout, environment);
         return exit == 0
             ? stdout
             : throw new InvalidOperationException($"{Path.GetFileName(program)} {string.Join(' ', list)} exited with {exit}:\n{stderr}\n{stdout}");

@@ -10,11 +10,14 @@ namespace PodIdentityWebhook.E2E.InCluster;
 [AttributeUsage(AttributeTargets.Method)]
 public sealed class NodeClusterFactAttribute : FactAttribute
 {
+    public const string SkipReason =
+        $"runs pods on scripts/cluster.sh's node cluster; {ClusterSelection.ClusterVariable} or {ClusterSelection.ExistingClusterVariable} selects another cluster";
+
     public NodeClusterFactAttribute()
     {
         if (!ClusterSelection.UsesOwnControlPlane)
         {
-            Skip = $"runs pods on scripts/cluster.sh's node cluster; {ClusterSelection.ClusterVariable} or {ClusterSelection.ExistingClusterVariable} selects another cluster";
+            Skip = SkipReason;
         }
     }
 }

@@ -1,0 +1,16 @@
+using PodIdentityWebhook.E2E.ControlPlane;
+
+namespace PodIdentityWebhook.E2E.InCluster;
+
+/// <summary>The theory form of <see cref="NodeClusterFactAttribute"/>: skipped where there is no node cluster.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class NodeClusterTheoryAttribute : TheoryAttribute
+{
+    public NodeClusterTheoryAttribute()
+    {
+        if (!ClusterSelection.UsesOwnControlPlane)
+        {
+            Skip = NodeClusterFactAttribute.SkipReason;
+        }
+    }
+}
