@@ -18,6 +18,8 @@
 #   scripts/cluster.sh import TAR...  load image archives (docker-archive or OCI) into the
 #                                     node's containerd, where pods with imagePullPolicy
 #                                     Never or IfNotPresent find them
+#   scripts/cluster.sh tag IMAGE NEW  another name for an imported image (an upgrade to a
+#                                     new tag without a new build)
 #
 # Needs root and Debian's containerd, runc, containernetworking-plugins, iptables, conntrack,
 # iproute2, openssl and buildah; it says which are missing rather than installing them.
@@ -496,6 +498,11 @@ case "${1:-}" in
     for archive in "$@"; do
       ctr --address "$containerd_socket" -n k8s.io images import "$archive" >&2
     done
+    ;;
+  tag)
+    (( $# == 3 )) || die "usage: scripts/cluster.sh tag IMAGE NEW_NAME"
+    running containerd || die "not up ($state)"
+    ctr --address "$containerd_socket" -n k8s.io images tag --force "$2" "$3" >&2
     ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -83,7 +83,8 @@ webhook() {
 toolbox() {
   local out="${1:?usage: scripts/image.sh toolbox OUT.tar}" image=localhost/pod-identity-webhook/toolbox:test
   if ! buildah inspect --type image "$image" >/dev/null 2>&1; then
-    [[ -x /bin/busybox ]] || apt-get install -y -qq busybox-static >/dev/null
+    # The static build: the image has no libraries for a dynamic one.
+    dpkg -s busybox-static >/dev/null 2>&1 || apt-get install -y -qq busybox-static >/dev/null
     local container
     container="$(buildah from scratch)"
     buildah copy -q "$container" /bin/busybox /bin/busybox >/dev/null

@@ -15,8 +15,16 @@ configuration="${CONFIGURATION:-Release}"
 results="$(mktemp -d)"
 cluster_started=false
 finish() {
-  if $cluster_started; then scripts/cluster.sh down || echo "scripts/cluster.sh down failed: see above" >&2; fi
+  local code=$?
+  if $cluster_started; then
+    # down must leave the machine as up found it: a difference fails the run.
+    if ! scripts/cluster.sh down || ! scripts/cluster.sh footprint | diff "$results/footprint.before" - >&2; then
+      echo "scripts/cluster.sh down left the machine changed (see above)" >&2
+      code=1
+    fi
+  fi
   rm -rf "$results"
+  exit "$code"
 }
 trap finish EXIT
 
@@ -29,6 +37,7 @@ fi
 
 if [[ -z "${E2E_KUBECONFIG:-}" && -z "${E2E_CLUSTER:-}" ]] && ! scripts/cluster.sh status >/dev/null 2>&1; then
   cluster_clock=$SECONDS
+  scripts/cluster.sh footprint >"$results/footprint.before"
   cluster_started=true
   scripts/cluster.sh up
   echo "node cluster up in $(( SECONDS - cluster_clock )) s" >&2
