@@ -16,6 +16,9 @@ internal sealed class Readiness(
     /// <summary>From SIGTERM on, /readyz answers 503 so endpoints drop this replica while it still serves.</summary>
     public void ShuttingDown() => _stopping = true;
 
+    /// <summary>True from SIGTERM on: the drain (<see cref="ShutdownDrain"/>) is running or over.</summary>
+    public bool IsShuttingDown => _stopping;
+
     /// <summary>Null when ready, else what is still missing.</summary>
     public string? NotReadyReason()
     {

