@@ -13,6 +13,12 @@
 #   scripts/image.sh toolbox OUT.tar         busybox (Debian's busybox-static) as
 #                                            localhost/pod-identity-webhook/toolbox:test, for
 #                                            tests that look inside a pod.
+#   scripts/image.sh aws-client OUT.tar      tests/PodIdentityWebhook.AwsClient (the AWS SDK
+#                                            for .NET, configured only by its environment),
+#                                            published Native AOT, on the same base, user 1654,
+#                                            as localhost/pod-identity-webhook/aws-client:test,
+#                                            for tests that prove a mutated pod gets
+#                                            credentials.
 #
 # The base, localhost/pod-identity-webhook/runtime-deps:debian12, stands in for the chiseled
 # runtime-deps image of the release: the same libraries (libc, libgcc, libstdc++, OpenSSL,
@@ -96,8 +102,28 @@ toolbox() {
   archive "$image" "$out"
 }
 
+aws_client() {
+  local out="${1:?usage: scripts/image.sh aws-client OUT.tar}" image=localhost/pod-identity-webhook/aws-client:test
+  local publish=artifacts/aws-client rid
+  build_base
+  # The same Native AOT publish as the webhook's, so the base needs no .NET runtime either.
+  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) log "unsupported $(uname -m)"; exit 1 ;; esac
+  rm -rf "$publish"
+  dotnet publish tests/PodIdentityWebhook.AwsClient/PodIdentityWebhook.AwsClient.csproj -nologo -v quiet \
+    -c Release -r "$rid" -p:PublishAot=true -p:DebugType=none -p:PublishDocumentationFile=false -o "$publish" >&2
+  test -x "$publish/PodIdentityWebhook.AwsClient"
+  local container
+  container="$(buildah from "$base")"
+  buildah copy -q --chmod 0755 "$container" "$publish/PodIdentityWebhook.AwsClient" /app/aws-client >/dev/null
+  # A pod's args follow the entrypoint: args: [caller-identity, --wait-seconds, "600"].
+  buildah config --user 1654:1654 --workingdir /app --entrypoint '["/app/aws-client"]' --cmd '["caller-identity"]' "$container"
+  buildah commit -q --rm "$container" "$image" >/dev/null
+  archive "$image" "$out"
+}
+
 case "${1:-}" in
   webhook) shift; webhook "$@" ;;
   toolbox) shift; toolbox "$@" ;;
+  aws-client) shift; aws_client "$@" ;;
   *) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 2 ;;
 esac
