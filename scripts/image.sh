@@ -24,7 +24,8 @@
 # runtime-deps image of the release: the same libraries (libc, libgcc, libstdc++, OpenSSL,
 # zlib), the CA bundle and the app user, no shell and no package manager. It is built once
 # per machine and kept in buildah's storage. IMAGE_PUBLISH_DIR names a publish of
-# scripts/publish.sh to reuse instead of publishing again.
+# scripts/publish.sh to reuse instead of publishing again, AWS_CLIENT_PUBLISH_DIR one of the
+# AWS SDK test client.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -109,8 +110,12 @@ aws_client() {
   # The same Native AOT publish as the webhook's, so the base needs no .NET runtime either.
   case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) log "unsupported $(uname -m)"; exit 1 ;; esac
   rm -rf "$publish"
-  dotnet publish tests/PodIdentityWebhook.AwsClient/PodIdentityWebhook.AwsClient.csproj -nologo -v quiet \
-    -c Release -r "$rid" -p:PublishAot=true -p:DebugType=none -p:PublishDocumentationFile=false -o "$publish" >&2
+  if [[ -n "${AWS_CLIENT_PUBLISH_DIR:-}" ]]; then
+    cp -r "$AWS_CLIENT_PUBLISH_DIR" "$publish"
+  else
+    dotnet publish tests/PodIdentityWebhook.AwsClient/PodIdentityWebhook.AwsClient.csproj -nologo -v quiet \
+      -c Release -r "$rid" -p:PublishAot=true -p:DebugType=none -p:PublishDocumentationFile=false -o "$publish" >&2
+  fi
   test -x "$publish/PodIdentityWebhook.AwsClient"
   local container
   container="$(buildah from "$base")"

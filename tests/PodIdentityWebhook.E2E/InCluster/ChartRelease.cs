@@ -48,9 +48,19 @@ internal sealed class ChartRelease : IAsyncDisposable
     /// <c>helm install --wait</c> with the image under test and <paramref name="settings"/>
     /// (<c>--set</c> pairs): done only when every replica passes /readyz.
     /// </summary>
-    public Task<string> InstallAsync(params string[] settings) => HelmAsync(["install", Name, Chart, "--wait", "--timeout", "3m", .. Values(settings)]);
+    public async Task<string> InstallAsync(params string[] settings)
+    {
+        var said = await HelmAsync(["install", Name, Chart, "--wait", "--timeout", "3m", .. Values(settings)]);
+        await WaitUntilServedAsync();
+        return said;
+    }
 
-    public Task<string> UpgradeAsync(params string[] settings) => HelmAsync(["upgrade", Name, Chart, "--wait", "--timeout", "3m", .. Values(settings)]);
+    public async Task<string> UpgradeAsync(params string[] settings)
+    {
+        var said = await HelmAsync(["upgrade", Name, Chart, "--wait", "--timeout", "3m", .. Values(settings)]);
+        await WaitUntilServedAsync();
+        return said;
+    }
 
     public Task<(int ExitCode, string Stdout, string Stderr)> TestAsync() =>
         Tool.RunAsync("bash", ["scripts/helm.sh", "test", Name, "--namespace", Namespace, "--kubeconfig", _cluster.KubeconfigPath, "--timeout", "2m"], environment: HelmEnvironment());
@@ -64,6 +74,42 @@ internal sealed class ChartRelease : IAsyncDisposable
         await _cluster.KubectlAsync("label", "namespace", ns.Name, $"{ServedLabel}={Name}");
         _served.Add(ns);
         return ns;
+    }
+
+    /// <summary>
+    /// <c>helm install --wait</c> returns when the replicas are ready, which can be a moment
+    /// before kube-proxy routes the Service to them: a pod created in that moment is admitted
+    /// unmutated (Ignore) or refused (Fail), as it would be in any cluster. So, as an operator
+    /// would check with <c>helm test</c>, wait until a dry-run pod of an annotated
+    /// ServiceAccount in a served namespace comes back injected.
+    /// </summary>
+    private async Task WaitUntilServedAsync()
+    {
+        if (_served.Count == 0)
+        {
+            return;
+        }
+
+        var ns = _served[0].Name;
+        await _cluster.KubectlWithInputAsync($$"""
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata:
+              name: served-probe
+              namespace: {{ns}}
+              annotations: {eks.amazonaws.com/role-arn: "arn:aws:iam::111122223333:role/served-probe"}
+            """, "apply", "-f", "-");
+        var pod = $$$"""
+            {"apiVersion": "v1", "kind": "Pod", "metadata": {"generateName": "served-probe-", "namespace": "{{{ns}}}"},
+             "spec": {"serviceAccountName": "served-probe", "containers": [{"name": "probe", "image": "probe"}]}}
+            """;
+        await Poll.UntilAsync(
+            async () =>
+            {
+                var (exit, stdout, _) = await _cluster.TryKubectlWithInputAsync(pod, "create", "--dry-run=server", "-f", "-", "-o", "json");
+                return exit == 0 && stdout.Contains("AWS_ROLE_ARN", StringComparison.Ordinal);
+            },
+            TimeSpan.FromSeconds(60), $"release {Name} to mutate pods in {ns}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,5 +1,3 @@
-using PodIdentityWebhook.E2E.ControlPlane;
-
 namespace PodIdentityWebhook.E2E.InCluster;
 
 /// <summary>The theory form of <see cref="NodeClusterFactAttribute"/>: skipped where there is no node cluster.</summary>
@@ -8,7 +6,7 @@ public sealed class NodeClusterTheoryAttribute : TheoryAttribute
 {
     public NodeClusterTheoryAttribute()
     {
-        if (!ClusterSelection.UsesOwnControlPlane)
+        if (NodeClusterFactAttribute.Skipped)
         {
             Skip = NodeClusterFactAttribute.SkipReason;
         }

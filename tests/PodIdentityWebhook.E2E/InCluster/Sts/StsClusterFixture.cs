@@ -28,21 +28,13 @@ public sealed class StsClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (!ClusterSelection.UsesOwnControlPlane)
+        if (NodeClusterFactAttribute.Skipped)
         {
             // The tests are skipped (NodeClusterFact): nothing to prepare.
             return;
         }
 
-        var (exit, stdout, stderr) = await Tool.RunAsync("bash", ["scripts/cluster.sh", "env"]);
-        if (exit != 0)
-        {
-            throw new InvalidOperationException($"the node cluster is not up ({stderr.Trim()}): run scripts/cluster.sh up, as scripts/test.sh does");
-        }
-
-        _env = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split('=', 2))
-            .ToDictionary(pair => pair[0], pair => pair[1], StringComparer.Ordinal);
+        _env = await ClusterFacts.ReadAsync();
         CaPem = await File.ReadAllTextAsync(_env["CLUSTER_CA"]);
 
         ClientBinary = Environment.GetEnvironmentVariable("E2E_AWS_CLIENT_BINARY") is { Length: > 0 } given
