@@ -36,8 +36,10 @@ public sealed class KubectlPluginTests : IDisposable
 
         var pod = Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "pod.yaml");
         var accounts = Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "service-accounts.yaml");
-        var (exitCode, stdout, stderr) = await CommandRun.RunAsync(
-            Path.Combine(ControlPlaneAssets.Folder(), "kubectl"), ["pod-identity", "explain", "--pod", pod, "--service-accounts-file", accounts], _folder);
+        // kubectl finds the plugin on PATH.
+        var path = new Dictionary<string, string> { ["PATH"] = _folder + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH") };
+        var (exitCode, stdout, stderr) = await Tool.RunAsync(
+            Path.Combine(ControlPlaneAssets.Folder(), "kubectl"), ["pod-identity", "explain", "--pod", pod, "--service-accounts-file", accounts], environment: path);
         var output = stdout + stderr;
 
         Assert.True(exitCode == 0, output);

@@ -83,6 +83,6 @@ public sealed partial class LiveClusterTests
     private static Task<(int ExitCode, string Stdout, string Stderr)> ExplainProcessAsync(params string[] args)
     {
         var (program, prefix) = RunningWebhook.Command(RunningWebhook.Product);
-        return CommandRun.RunAsync(program, [.. prefix, "explain", .. args]);
+        return Tool.RunAsync(program, [.. prefix, "explain", .. args]);
     }
 }
