@@ -20,7 +20,9 @@ public sealed class HelmReleaseTests(NodeCluster cluster, ITestOutputHelper outp
     {
         await using var release = await ChartRelease.CreateAsync(cluster, major, "selfmanaged");
         var apps = await release.ServedNamespaceAsync("apps");
-        output.WriteLine(await release.InstallAsync("certificates.mode=selfManaged", "replicaCount=2", $"tests.namespace={apps.Name}"));
+        var installed = await release.InstallAsync("certificates.mode=selfManaged", "replicaCount=2", $"tests.namespace={apps.Name}");
+        output.WriteLine(installed);
+        Assert.Contains($"helm test {release.Name} -n {release.Namespace} --logs", installed, StringComparison.Ordinal);
 
         var deployment = await cluster.GetJsonAsync("-n", release.Namespace, "get", "deployment", release.FullName);
         Assert.Equal(2, deployment["status"]!["readyReplicas"]!.GetValue<int>());
