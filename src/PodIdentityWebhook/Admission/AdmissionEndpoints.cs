@@ -80,7 +80,13 @@ internal static class AdmissionEndpoints
             return;
         }
 
-        using var output = new PooledBufferWriter(lease: lease);
+        using var output = AnswerWriter(lease);
+        if (output is null)
+        {
+            await NoMemoryAsync(response, log, budget, lease.Bytes + AnswerBufferBytes, lease.IsLarge);
+            return;
+        }
+
         AdmissionOutcome outcome;
         try
         {
@@ -124,6 +130,26 @@ internal static class AdmissionEndpoints
         response.ContentType = "application/json";
         response.ContentLength = output.WrittenCount;
         await WriteAnswerAsync(context, output.WrittenMemory, log);
+    }
+
+    /// <summary>What the answer's buffer takes from the budget before the first byte is written.</summary>
+    private const int AnswerBufferBytes = 4096;
+
+    /// <summary>
+    /// The answer's buffer, or null when the budget has no room for it: its first array is
+    /// taken as it is made, before the handler (whose memory failures are caught) runs, and
+    /// running out there was an unhandled exception, a 500, under memory pressure.
+    /// </summary>
+    private static PooledBufferWriter? AnswerWriter(ReviewMemoryBudget.Lease lease)
+    {
+        try
+        {
+            return new PooledBufferWriter(AnswerBufferBytes, lease);
+        }
+        catch (ReviewMemoryExhaustedException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Writes the answer, dropping a client that does not take it in time, so the answer is released.</summary>
