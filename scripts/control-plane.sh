@@ -34,8 +34,8 @@ mkdir -p "$bin"
 
 apt_updated=0
 apt_install() {
-  if (( apt_updated == 0 )); then apt-get update -qq >&2; apt_updated=1; fi
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >&2
+  if (( apt_updated == 0 )); then "$(dirname "$0")/apt.sh" update; apt_updated=1; fi
+  "$(dirname "$0")/apt.sh" install "$@"
 }
 
 if [[ -z "$given_etcd" && ! -x "$bin/etcd" ]]; then

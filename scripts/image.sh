@@ -50,11 +50,11 @@ build_base() {
   rootfs="$work/rootfs"
   mkdir -p "$rootfs"/{etc/ssl/certs,tmp,app}
   (cd "$work" && apt-get download "${base_packages[@]}" >/dev/null 2>&1) \
-    || { apt-get update -qq && (cd "$work" && apt-get download "${base_packages[@]}" >/dev/null); }
+    || { scripts/apt.sh update && (cd "$work" && apt-get download "${base_packages[@]}" >/dev/null); }
   for deb in "$work"/*.deb; do dpkg-deb -x "$deb" "$rootfs"; done
   rm -rf "$rootfs"/usr/share/{doc,man,lintian,locale,info}
   # Debian's CA bundle, as the chiseled image carries Ubuntu's.
-  [[ -f /etc/ssl/certs/ca-certificates.crt ]] || { apt-get install -y -qq ca-certificates >/dev/null; }
+  [[ -f /etc/ssl/certs/ca-certificates.crt ]] || scripts/apt.sh install ca-certificates
   cp /etc/ssl/certs/ca-certificates.crt "$rootfs/etc/ssl/certs/"
   # The user of the release image, by the same numbers (runAsNonRoot checks the number).
   printf 'root:x:0:0:root:/root:/sbin/nologin\napp:x:1654:1654:app:/home/app:/sbin/nologin\n' >"$rootfs/etc/passwd"
@@ -91,7 +91,7 @@ toolbox() {
   local out="${1:?usage: scripts/image.sh toolbox OUT.tar}" image=localhost/pod-identity-webhook/toolbox:test
   if ! buildah inspect --type image "$image" >/dev/null 2>&1; then
     # The static build: the image has no libraries for a dynamic one.
-    dpkg -s busybox-static >/dev/null 2>&1 || apt-get install -y -qq busybox-static >/dev/null
+    dpkg -s busybox-static >/dev/null 2>&1 || scripts/apt.sh install busybox-static
     local container
     container="$(buildah from scratch)"
     buildah copy -q "$container" /bin/busybox /bin/busybox >/dev/null

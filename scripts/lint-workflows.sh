@@ -24,7 +24,7 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   exit 1
 fi
 if ! command -v shellcheck >/dev/null; then
-  apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq shellcheck >&2
+  scripts/apt.sh update && scripts/apt.sh install shellcheck
 fi
 if [[ ! -f "$cache/.installed" ]]; then
   mkdir -p "$cache"

@@ -10,7 +10,7 @@ rev="${1:?usage: scripts/load-compare.sh REV [ROUNDS] [SECONDS]}"
 rounds="${2:-5}"
 seconds="${3:-10}"
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+command -v wrk >/dev/null || { scripts/apt.sh update && scripts/apt.sh install wrk; }
 publish_webhook
 git worktree add --detach "$work/base" "$rev" >/dev/null
 trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; cleanup' EXIT

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 seconds="${1:-20}"
 
-command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+command -v wrk >/dev/null || { scripts/apt.sh update && scripts/apt.sh install wrk; }
 publish_webhook
 start_local_webhook 18443
 curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \

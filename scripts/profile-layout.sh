@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 for tool in valgrind:valgrind wrk:wrk perf:linux-perf; do
-  command -v "${tool%%:*}" >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${tool#*:}" >/dev/null; }
+  command -v "${tool%%:*}" >/dev/null || { scripts/apt.sh update && scripts/apt.sh install "${tool#*:}"; }
 done
 if [[ -z "${KUBEBUILDER_ASSETS:-}" ]]; then KUBEBUILDER_ASSETS="$(scripts/control-plane.sh | tail -n 1)"; export KUBEBUILDER_ASSETS; fi
 
