@@ -72,7 +72,12 @@ internal sealed record WebhookOptions
     public string ContainerCredentialsFullUri { get; init; } = OptionDefaults.ContainerCredentialsFullUri;
 
     public bool EnableDebuggingHandlers { get; init; }
-    public TimeSpan ServiceAccountLookupGracePeriod { get; init; } = TimeSpan.Zero;
+    /// <summary>
+    /// --service-account-lookup-grace-period: 100ms, as the reference's recent versions, so a
+    /// pod created right after its ServiceAccount waits for it briefly rather than starting
+    /// without identity.
+    /// </summary>
+    public TimeSpan ServiceAccountLookupGracePeriod { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan ResyncPeriod { get; init; } = TimeSpan.FromSeconds(60);
 
     /// <summary>[beyond] --service-accounts-file: ServiceAccounts from a local YAML/JSON file instead of the API.</summary>

@@ -35,7 +35,7 @@ public class FlagDefaultsTests
         Assert.Equal("eks-pod-identity-token", options.ContainerCredentialsTokenPath);
         Assert.Equal("http://169.254.170.23/v1/credentials", options.ContainerCredentialsFullUri);
         Assert.False(options.EnableDebuggingHandlers);
-        Assert.Equal(TimeSpan.Zero, options.ServiceAccountLookupGracePeriod);
+        Assert.Equal(TimeSpan.FromMilliseconds(100), options.ServiceAccountLookupGracePeriod);
         Assert.Equal(TimeSpan.FromSeconds(60), options.ResyncPeriod);
         Assert.Equal(0, options.Verbosity);
     }
@@ -58,7 +58,7 @@ public class FlagDefaultsTests
     [InlineData("metrics-port", "9999")]
     [InlineData("token-expiration", "86400")]
     [InlineData("resync-period", "1m0s")]
-    [InlineData("service-account-lookup-grace-period", "0s")]
+    [InlineData("service-account-lookup-grace-period", "100ms")]
     [InlineData("namespace", "eks")]
     [InlineData("tls-min-version", "1.2")]
     [InlineData("in-cluster", "false")]
