@@ -6,7 +6,10 @@ namespace PodIdentityWebhook.Explain;
 /// <param name="Injected">The variables added.</param>
 /// <param name="NotInjected">Variables not added, each with the reason.</param>
 /// <param name="Mount">What happened to the token volume's mount, e.g. <c>mounted aws-iam-token</c>.</param>
-/// <param name="HasCredentials">After the webhook, the container's SDK finds the pod's role credentials.</param>
+/// <param name="HasCredentials">
+/// After the webhook, the container's credential variables name the pod's role (or the agent).
+/// Whether its SDK can use them (the token file it reads) is the credentials-overridden finding.
+/// </param>
 internal sealed record ContainerReport(
     string Name,
     bool IsInit,

@@ -23,6 +23,16 @@ internal static partial class ExplainChecks
 
     private static readonly string[] StaticKeyVariables = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
 
+    /// <summary>
+    /// The audience AssumeRoleWithWebIdentity accepts on EKS: the one client ID EKS registers for
+    /// the cluster's IAM OIDC provider. Not the --token-audience default, though equal to it: this
+    /// is what STS checks, whatever the flag says.
+    /// </summary>
+    private const string StsAudience = "sts.amazonaws.com";
+
+    /// <summary>The only audience the EKS Pod Identity agent accepts.</summary>
+    private const string PodIdentityAudience = TrustPolicy.PodIdentityService;
+
     /// <summary>Per container, from the pod as given and the mutation's decisions.</summary>
     public static IReadOnlyList<ContainerReport> Containers(JsonObject pod, MutationResult mutation, PodIdentity identity, WebhookOptions options)
     {
@@ -37,7 +47,7 @@ internal static partial class ExplainChecks
             var env = EnvValues(Container(pod, decision.IsInit, decision.Name));
             var notInjected = new List<(string, string)>();
             var presetCredentials = credentialVariables.Where(env.ContainsKey).ToList();
-            var (ownMatch, ownNote) = OwnCredentials(env, identity, options);
+            var (ownMatch, ownNote) = OwnCredentials(env, identity, options, mutation.IsWindows);
             switch (decision.Outcome)
             {
                 case ContainerOutcome.Skipped:
@@ -46,7 +56,7 @@ internal static partial class ExplainChecks
                     continue;
                 case ContainerOutcome.AlreadyConfigured:
                     notInjected.Add(("all", $"it already sets {string.Join(", ", env.Keys.Where(IsAwsVariable))}: the webhook leaves a container with credential, region and AWS_STS_REGIONAL_ENDPOINTS variables alone, token mount included{ownNote}"));
-                    reports.Add(new ContainerReport(decision.Name, decision.IsInit, decision.Outcome, [], notInjected, null, ownMatch));
+                    reports.Add(new ContainerReport(decision.Name, decision.IsInit, decision.Outcome, [], notInjected, null, ownMatch || NamesPodRole(env, identity, options)));
                     continue;
             }
 
@@ -73,7 +83,8 @@ internal static partial class ExplainChecks
 
             var mount = decision.MountAdded ? $"mounted {volume}" : $"{volume} already mounted";
             reports.Add(new ContainerReport(
-                decision.Name, decision.IsInit, decision.Outcome, decision.AddedEnv, notInjected, mount, presetCredentials.Count == 0 || ownMatch));
+                decision.Name, decision.IsInit, decision.Outcome, decision.AddedEnv, notInjected, mount,
+                presetCredentials.Count == 0 || ownMatch || NamesPodRole(env, identity, options)));
         }
 
         return reports;
@@ -106,7 +117,12 @@ internal static partial class ExplainChecks
         {
             findings.Add(new("role-arn-malformed",
                 $"role ARN \"{roleArn}\" is not an IAM role ARN; STS refuses to assume it",
-                "write it as arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME, without spaces"));
+                "write it as arn:aws:iam::ACCOUNT_ID:role/ROLE_NAME, without spaces", BreaksCredentials: true));
+        }
+
+        if (identity is not null)
+        {
+            Audience(findings, identity, prefix);
         }
 
         TokenExpiration(findings, "ServiceAccount", serviceAccount?["metadata"]?["annotations"], prefix);
@@ -118,6 +134,8 @@ internal static partial class ExplainChecks
             var name = container["name"]?.ToString() ?? "";
             var label = isInit ? $"init container {name}" : $"container {name}";
             var staticKeys = EnvValues(container).Keys.Where(StaticKeyVariables.Contains).ToList();
+            // Not BreaksCredentials: the SDK gets working credentials, the keys', just not the role's,
+            // and whether the keys are valid (or meant, during a migration) explain cannot know.
             if (staticKeys.Count > 0 && identity is not null)
             {
                 findings.Add(new("static-keys",
@@ -134,6 +152,11 @@ internal static partial class ExplainChecks
             }
         }
 
+        if (identity is not null && mutation is not null)
+        {
+            OverriddenCredentials(findings, target.Pod, identity, mutation, options);
+        }
+
         foreach (var warning in mutation?.Warnings ?? [])
         {
             findings.Add(new("annotation-ignored", warning, "correct the annotation's value"));
@@ -141,6 +164,64 @@ internal static partial class ExplainChecks
 
         return findings;
     }
+
+    /// <summary>
+    /// A token for another audience is refused: by STS unless the cluster's IAM OIDC provider lists
+    /// it as a client ID (EKS lists only sts.amazonaws.com, so on EKS it breaks credentials; a
+    /// provider given more client IDs is the exception the message names), by the Pod Identity agent always.
+    /// </summary>
+    private static void Audience(List<ExplainFinding> findings, PodIdentity identity, string prefix)
+    {
+        if (identity.Mode == IdentityMode.WebIdentity && identity.Audience != StsAudience)
+        {
+            findings.Add(new("audience-refused",
+                $"the token's audience is \"{identity.Audience}\"; STS refuses AssumeRoleWithWebIdentity for an audience that is not a client ID of the cluster's IAM OIDC provider, and EKS registers only {StsAudience}",
+                $"remove the ServiceAccount annotation {prefix}/{IdentityConstants.AudienceAnnotation} (or --token-audience) so the token is for {StsAudience}, or add \"{identity.Audience}\" to the OIDC provider's client IDs",
+                BreaksCredentials: true));
+        }
+        else if (identity.Mode == IdentityMode.ContainerCredentials && identity.Audience != PodIdentityAudience)
+        {
+            findings.Add(new("audience-refused",
+                $"the token's audience is \"{identity.Audience}\"; the EKS Pod Identity agent accepts only {PodIdentityAudience}",
+                $"set --container-credentials-audience to {PodIdentityAudience}", BreaksCredentials: true));
+        }
+    }
+
+    /// <summary>
+    /// A container (not skipped) that sets the credential variables itself, to anything but the
+    /// webhook's own values: the webhook then adds neither, and its SDK reads another role, another
+    /// token file, or no token at all, so the token the webhook mounts is not what it uses.
+    /// </summary>
+    private static void OverriddenCredentials(List<ExplainFinding> findings, JsonObject pod, PodIdentity identity, MutationResult mutation, WebhookOptions options)
+    {
+        string[] credentialVariables = identity.Mode == IdentityMode.WebIdentity
+            ? [PodNames.AwsRoleArnEnv, PodNames.AwsWebIdentityTokenFileEnv]
+            : [PodNames.AwsContainerCredentialsFullUriEnv, PodNames.AwsContainerAuthorizationTokenFileEnv];
+        foreach (var decision in mutation.Containers.Where(d => d.Outcome != ContainerOutcome.Skipped))
+        {
+            var env = EnvValues(Container(pod, decision.IsInit, decision.Name));
+            var preset = credentialVariables.Where(env.ContainsKey).ToList();
+            var (match, note) = OwnCredentials(env, identity, options, mutation.IsWindows);
+            if (preset.Count == 0 || match)
+            {
+                continue;
+            }
+
+            var label = decision.IsInit ? $"init container {decision.Name}" : $"container {decision.Name}";
+            var expected = identity.Mode == IdentityMode.WebIdentity
+                ? $"{PodNames.AwsRoleArnEnv}={identity.RoleArn} and {PodNames.AwsWebIdentityTokenFileEnv}={WebIdentityTokenFile(options, mutation.IsWindows)}"
+                : $"{PodNames.AwsContainerCredentialsFullUriEnv}={options.ContainerCredentialsFullUri} and {PodNames.AwsContainerAuthorizationTokenFileEnv}={ContainerCredentialsTokenFile(options, mutation.IsWindows)}";
+            findings.Add(new("credentials-overridden",
+                $"{label} sets {string.Join(", ", preset)} itself, so the webhook adds neither and its SDK does not use the injected token{(note.Length > 0 ? ": " + note[2..] : "")}",
+                $"remove {string.Join(", ", preset)} from {label}, or set {expected}", BreaksCredentials: true));
+        }
+    }
+
+    private static string WebIdentityTokenFile(WebhookOptions options, bool isWindows) =>
+        PodMutator.TokenFilePath(options.TokenMountPath, PodNames.WebIdentityTokenPath, isWindows);
+
+    private static string ContainerCredentialsTokenFile(WebhookOptions options, bool isWindows) =>
+        PodMutator.TokenFilePath(options.ContainerCredentialsTokenMountPath, options.ContainerCredentialsTokenPath, isWindows);
 
     private static void AnnotationTypos(List<ExplainFinding> findings, string owner, JsonObject? annotations, string prefix, string[] known)
     {
@@ -226,9 +307,11 @@ internal static partial class ExplainChecks
 
     /// <summary>
     /// Whether the credential variables a container sets itself are the webhook's own (a pod
-    /// mutated before, or written to match); the note says what they are otherwise.
+    /// mutated before, or written to match): both of them, the token file included, since the
+    /// webhook adds neither once one is set and the SDK reads the file the variable names. The
+    /// note says what they are otherwise.
     /// </summary>
-    private static (bool Match, string Note) OwnCredentials(Dictionary<string, string?> env, PodIdentity identity, WebhookOptions options)
+    private static (bool Match, string Note) OwnCredentials(Dictionary<string, string?> env, PodIdentity identity, WebhookOptions options, bool isWindows)
     {
         if (identity.Mode == IdentityMode.WebIdentity)
         {
@@ -239,17 +322,43 @@ internal static partial class ExplainChecks
                     : (false, "");
             }
 
-            return roleArn == identity.RoleArn
-                ? (true, "; they name the ServiceAccount's role")
-                : (false, $"; its {PodNames.AwsRoleArnEnv} is {roleArn ?? "taken from a reference"}, not the ServiceAccount's {identity.RoleArn}, and that role is the one used");
+            if (roleArn != identity.RoleArn)
+            {
+                return (false, $"; its {PodNames.AwsRoleArnEnv} is {roleArn ?? "taken from a reference"}, not the ServiceAccount's {identity.RoleArn}, and that role is the one used");
+            }
+
+            return TokenFile(env, PodNames.AwsWebIdentityTokenFileEnv, WebIdentityTokenFile(options, isWindows)) is { } tokenNote
+                ? (false, tokenNote)
+                : (true, "; they name the ServiceAccount's role and the injected token");
         }
 
-        return env.TryGetValue(PodNames.AwsContainerCredentialsFullUriEnv, out var uri) && uri == options.ContainerCredentialsFullUri
-            ? (true, "; they point at the EKS Pod Identity agent")
-            : (false, env.ContainsKey(PodNames.AwsContainerCredentialsFullUriEnv)
+        if (!env.TryGetValue(PodNames.AwsContainerCredentialsFullUriEnv, out var uri) || uri != options.ContainerCredentialsFullUri)
+        {
+            return (false, env.ContainsKey(PodNames.AwsContainerCredentialsFullUriEnv)
                 ? $"; its {PodNames.AwsContainerCredentialsFullUriEnv} is {uri ?? "taken from a reference"}, not the agent's {options.ContainerCredentialsFullUri}"
                 : "");
+        }
+
+        return TokenFile(env, PodNames.AwsContainerAuthorizationTokenFileEnv, ContainerCredentialsTokenFile(options, isWindows)) is { } note
+            ? (false, note)
+            : (true, "; they point at the EKS Pod Identity agent");
     }
+
+    /// <summary>
+    /// The container's own variables name the pod's role (or the agent): it has the pod's
+    /// credentials, even when a token file it names keeps them from working. That case is
+    /// "injected, will not work" (credentials-overridden), not "no credentials injected".
+    /// </summary>
+    private static bool NamesPodRole(Dictionary<string, string?> env, PodIdentity identity, WebhookOptions options) =>
+        identity.Mode == IdentityMode.WebIdentity
+            ? env.TryGetValue(PodNames.AwsRoleArnEnv, out var roleArn) && roleArn == identity.RoleArn
+            : env.TryGetValue(PodNames.AwsContainerCredentialsFullUriEnv, out var uri) && uri == options.ContainerCredentialsFullUri;
+
+    /// <summary>Why the container's token file variable is not the injected token; null when it is.</summary>
+    private static string? TokenFile(Dictionary<string, string?> env, string variable, string injected) =>
+        !env.TryGetValue(variable, out var path) ? $"; without {variable} the SDK reads no token, and the webhook does not add it"
+        : path != injected ? $"; its {variable} is {path ?? "taken from a reference"}, not the injected token {injected}"
+        : null;
 
     private static Dictionary<string, string?> EnvValues(JsonObject? container)
     {

@@ -19,7 +19,7 @@ internal static class ExplainCommand
 {
     public const string Name = "explain";
 
-    /// <summary>Every item explained gets credentials (and the trust policy given allows them).</summary>
+    /// <summary>Every item explained gets credentials that can work (and the trust policy given allows them).</summary>
     public const int ExitInjected = 0;
 
     /// <summary>Bad input: a file that does not exist or does not parse.</summary>
@@ -30,6 +30,17 @@ internal static class ExplainCommand
 
     /// <summary>At least one item gets no credentials, or the trust policy given refuses them.</summary>
     public const int ExitNotInjected = 3;
+
+    /// <summary>
+    /// Every item gets the variables, but at least one cannot use them: a finding that breaks
+    /// credentials (a malformed role ARN, an audience STS refuses, a container that points the
+    /// SDK elsewhere). 4, the next free code: 0 must stay "works" and 3 "some pod gets none" for
+    /// the scripts already written against them, and 1 and 2 are errors of explain's own input.
+    /// A refused trust policy keeps 3, as it did before this code existed; 3 also wins over 4
+    /// in a mix, so a script testing for 3 still sees every pod without working credentials
+    /// from the trust policy or the webhook, and 4 alone means "fix the pod or its ServiceAccount".
+    /// </summary>
+    public const int ExitInjectedWillNotWork = 4;
 
     private const string PodFlag = "pod";
     private const string ConfigMapFlag = "config-map";
@@ -78,7 +89,8 @@ internal static class ExplainCommand
             + "called for it, the identity it resolves, per container and variable what is injected or why not,\n"
             + "warnings, and the IAM trust policy the role needs.", Flags, SharedFlags);
         output.WriteLine();
-        output.WriteLine($"Exit codes: {ExitInjected} every pod gets credentials; {ExitNotInjected} some pod gets none (or the trust policy refuses it);");
+        output.WriteLine($"Exit codes: {ExitInjected} every pod gets credentials that can work; {ExitNotInjected} some pod gets none (or the trust policy refuses it);");
+        output.WriteLine($"            {ExitInjectedWillNotWork} every pod gets them but some will not work (a warning marked [breaks credentials]);");
         output.WriteLine($"            {ExitBadInput} bad input; {ExitUsage} bad flags.");
     }
 
@@ -131,7 +143,7 @@ internal static class ExplainCommand
 
             var summary = Summary(explanations);
             await (json ? error : output).WriteLineAsync(summary);
-            return explanations.All(Succeeds) ? ExitInjected : ExitNotInjected;
+            return ExitCode(explanations);
         }
         catch (Exception ex) when (ex is ConfigurationException or IOException or YamlException or JsonException or UnauthorizedAccessException
                                        or PodShapeException or InvalidOperationException or FormatException or KubernetesApiException or HttpRequestException)
@@ -185,18 +197,28 @@ internal static class ExplainCommand
             []);
     }
 
-    /// <summary>An explanation is a success when credentials are injected and a trust policy given does not refuse them.</summary>
-    public static bool Succeeds(Explanation explanation) =>
-        explanation.Injected && explanation.Trust?.Result is not { Decision: TrustPolicyDecision.Denied };
+    /// <summary>
+    /// <see cref="ExitNotInjected"/> before <see cref="ExitInjectedWillNotWork"/>: a pod without
+    /// credentials, or one the trust policy refuses, is what exit 3 has always meant.
+    /// </summary>
+    public static int ExitCode(IReadOnlyList<Explanation> explanations) =>
+        explanations.Any(e => !e.Injected || e.TrustRefused) ? ExitNotInjected
+        : explanations.Any(e => !e.Works) ? ExitInjectedWillNotWork
+        : ExitInjected;
 
-    /// <summary>The one line after all items.</summary>
+    /// <summary>
+    /// The one line after all items. Pods whose credentials will not work are counted apart, and
+    /// only when there are any, so the line for pods that all work reads as it always did.
+    /// </summary>
     public static string Summary(IReadOnlyList<Explanation> explanations)
     {
-        var injected = explanations.Count(e => e.Injected);
-        var refused = explanations.Count(e => e.Injected && !Succeeds(e));
+        var working = explanations.Count(e => e.Verdict == ExplainVerdict.Injected);
+        var broken = explanations.Count(e => e.Verdict == ExplainVerdict.InjectedWillNotWork);
+        var without = explanations.Count(e => e.Verdict == ExplainVerdict.NotInjected);
+        var refused = explanations.Count(e => e.Injected && e.TrustRefused);
         var text = explanations.Count == 1
-            ? (injected == 1 ? "Summary: credentials injected" : "Summary: no credentials injected")
-            : $"Summary: {explanations.Count} pods, {injected} with credentials injected, {explanations.Count - injected} without";
+            ? (working == 1 ? "Summary: credentials injected" : broken == 1 ? "Summary: credentials injected, will not work" : "Summary: no credentials injected")
+            : $"Summary: {explanations.Count} pods, {working} with credentials injected, {(broken > 0 ? $"{broken} injected but will not work, " : "")}{without} without";
         return refused > 0 ? $"{text}; the trust policy refuses {refused}" : text;
     }
 

@@ -32,7 +32,16 @@ internal static class ExplainJson
         json.WriteString("serviceAccount", target.ServiceAccount);
         json.WriteString("serviceAccountFrom", target.ServiceAccountField);
         json.WriteBoolean("injected", explanation.Injected);
-        json.WriteBoolean("succeeds", ExplainCommand.Succeeds(explanation));
+        // succeeds is kept for scripts written against it; it now also turns false for a finding
+        // that breaks credentials (it said true for a malformed role ARN). verdict adds the
+        // third answer, injected but will not work, that two booleans only imply.
+        json.WriteBoolean("succeeds", explanation.Works);
+        json.WriteString("verdict", explanation.Verdict switch
+        {
+            ExplainVerdict.Injected => "injected",
+            ExplainVerdict.InjectedWillNotWork => "injectedWillNotWork",
+            _ => "notInjected",
+        });
         Nullable(json, "reason", explanation.NotInjectedReason);
 
         json.WriteStartObject("webhook");
@@ -57,6 +66,7 @@ internal static class ExplainJson
             json.WriteString("code", warning.Code);
             json.WriteString("message", warning.Message);
             json.WriteString("fix", warning.Fix);
+            json.WriteBoolean("breaksCredentials", warning.BreaksCredentials);
             json.WriteEndObject();
         }
 

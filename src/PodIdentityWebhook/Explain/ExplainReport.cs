@@ -9,6 +9,9 @@ namespace PodIdentityWebhook.Explain;
 /// <summary>The human-readable answer to "why does (or doesn't) my pod get credentials?".</summary>
 internal static class ExplainReport
 {
+    /// <summary>Before a warning whose finding keeps the credentials from working, so the Result line can point at it.</summary>
+    private const string BreaksMark = "[breaks credentials]";
+
     public static string Render(Explanation explanation, WebhookOptions options)
     {
         var target = explanation.Target;
@@ -47,13 +50,15 @@ internal static class ExplainReport
             Line(text, "Warnings:");
             foreach (var warning in explanation.Warnings)
             {
-                Line(text, $"  - {warning.Message}");
+                Line(text, warning.BreaksCredentials ? $"  - {BreaksMark} {warning.Message}" : $"  - {warning.Message}");
                 Line(text, $"    fix: {warning.Fix}");
             }
         }
 
-        Line(text, explanation.Injected && !ExplainCommand.Succeeds(explanation)
+        Line(text, explanation.Injected && explanation.TrustRefused
             ? "Result: credentials injected, but STS will refuse them: the trust policy does not allow this pod (above)."
+            : explanation.Verdict == ExplainVerdict.InjectedWillNotWork
+            ? $"Result: credentials injected, will not work: {string.Join(", ", explanation.Breaking.Select(w => w.Code).Distinct())} (Warnings, marked {BreaksMark})."
             : explanation.Injected
             ? explanation.Mutation!.HasPatch
                 ? $"Result: credentials injected; the webhook patches this pod ({explanation.Mutation.PatchOperations.ToString(CultureInfo.InvariantCulture)} operations)."

@@ -31,6 +31,21 @@ internal sealed record Explanation(
     /// <summary>At least one container gets (for a running pod: has) the pod's role from the webhook.</summary>
     public bool Injected => NotCalled is null && Resolution.Identity is not null && Containers.Any(c => c.HasCredentials) && !RunningWithoutCredentials;
 
+    /// <summary>A trust policy was given and STS would deny this pod the role.</summary>
+    public bool TrustRefused => Trust?.Result is { Decision: TrustPolicyDecision.Denied };
+
+    /// <summary>The findings that keep injected credentials from working.</summary>
+    public IEnumerable<ExplainFinding> Breaking => Warnings.Where(w => w.BreaksCredentials);
+
+    /// <summary>Credentials are injected, and neither a finding nor the trust policy given stops them working.</summary>
+    public bool Works => Injected && !TrustRefused && !Breaking.Any();
+
+    /// <summary>
+    /// A refused trust policy counts as "injected, will not work" here (that is what it is: the
+    /// variables land and STS says no); the exit code keeps it apart (see ExplainCommand).
+    /// </summary>
+    public ExplainVerdict Verdict => !Injected ? ExplainVerdict.NotInjected : Works ? ExplainVerdict.Injected : ExplainVerdict.InjectedWillNotWork;
+
     /// <summary>Why nothing is injected, in one line; null when <see cref="Injected"/>.</summary>
     public string? NotInjectedReason => Injected ? null
         : NotCalled is not null ? $"the webhook is not called for this pod: {NotCalled}"

@@ -45,5 +45,7 @@ public sealed class KubectlPluginTests : IDisposable
         Assert.True(exitCode == 0, output);
         Assert.Contains("Pod default/reader (Pod, ", output, StringComparison.Ordinal);
         Assert.Contains("Summary: credentials injected", output, StringComparison.Ordinal);
+        // The same words begin "credentials injected, will not work" (exit 4); the example pod's credentials work.
+        Assert.DoesNotContain("will not work", output, StringComparison.Ordinal);
     }
 }

@@ -34,6 +34,8 @@ public sealed class ExplainCaseTests : IDisposable
             "container-sets-its-own-role", "annotation-typo", "role-arn-malformed", "static-keys",
             "env-from", "skip-containers-unknown", "token-expiration-raised", "trust-policy-allows",
             "trust-policy-wrong-sub", "trust-policy-without-issuer", "pod-identity-needs-its-trust-policy",
+            "role-arn-missing-colon", "audience-refused", "pod-identity-audience-refused", "token-file-overridden",
+            "verdicts-counted-apart", "injected-but-some-will-not-work",
         ];
         Assert.All(required, name => Assert.True(File.Exists(Path.Combine(CaseDirectory, name + ".yaml")), $"missing case {name}"));
     }
@@ -65,8 +67,9 @@ public sealed class ExplainCaseTests : IDisposable
         Assert.Equal(text.ExitCode, json.ExitCode);
         if (expect["summary"]?.GetValue<string>() is { } summary)
         {
-            Assert.True(text.Output.Contains(summary, StringComparison.Ordinal), $"no summary '{summary}'\n{context}");
-            Assert.Contains(summary, json.Error, StringComparison.Ordinal);
+            // The whole line: "credentials injected" is also the start of "credentials injected, will not work".
+            Assert.True(SummaryLine(text.Output) == summary, $"summary '{SummaryLine(text.Output)}', expected '{summary}'\n{context}");
+            Assert.Equal(summary, SummaryLine(json.Error));
         }
 
         foreach (var expected in Strings(expect["report"]))
@@ -121,6 +124,17 @@ public sealed class ExplainCaseTests : IDisposable
         Check(expected, actual, "called", a => a["webhook"]!["called"], context);
         Check(expected, actual, "serviceAccount", a => a["serviceAccount"], context);
         Check(expected, actual, "trustDecision", a => a["trustPolicy"]?["decision"], context);
+        Check(expected, actual, "verdict", a => a["verdict"], context);
+        Check(expected, actual, "succeeds", a => a["succeeds"], context);
+        if (expected["breaking"] is JsonArray breaking)
+        {
+            // The codes whose finding says it breaks credentials: the severity travels with the finding.
+            var codes = actual["warnings"]!.AsArray().Where(w => w!["breaksCredentials"]!.GetValue<bool>())
+                .Select(w => w!["code"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+            var wanted = breaking.Select(w => w!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
+            Assert.True(wanted.SequenceEqual(codes), $"breaking [{string.Join(", ", codes)}], expected [{string.Join(", ", wanted)}]\n{context}");
+        }
+
         if (expected["warnings"] is JsonArray warnings)
         {
             var codes = actual["warnings"]!.AsArray().Select(w => w!["code"]!.GetValue<string>()).Order(StringComparer.Ordinal).ToList();
@@ -137,6 +151,9 @@ public sealed class ExplainCaseTests : IDisposable
             Assert.True(JsonNode.DeepEquals(wanted, got), $"{field} is {got?.ToJsonString() ?? "null"}, expected {wanted.ToJsonString()}\n{context}");
         }
     }
+
+    private static string? SummaryLine(string output) =>
+        output.Split('\n').Select(l => l.TrimEnd('\r')).LastOrDefault(l => l.StartsWith("Summary: ", StringComparison.Ordinal));
 
     private static IEnumerable<string> Strings(JsonNode? node) => node is JsonArray array ? array.Select(s => s!.GetValue<string>()) : [];
 

@@ -29,6 +29,7 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Contains("  app: injected AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE; mounted aws-iam-token", run.Report, StringComparison.Ordinal);
         Assert.Contains("log-shipper: not injected\n    not injected: listed in eks.amazonaws.com/skip-containers", run.Report, StringComparison.Ordinal);
         Assert.Contains("Result: credentials injected; the webhook patches this pod (6 operations).", run.Report, StringComparison.Ordinal);
+        Assert.EndsWith("\nSummary: credentials injected\n", run.Output, StringComparison.Ordinal);
 
         var pod = run.YamlPod();
         Assert.Equal(["AWS_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"], EnvNames(pod, "containers", 0));
@@ -128,7 +129,9 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         var document = JsonNode.Parse(run.Output)!;
         Assert.True(document["injected"]!.GetValue<bool>());
-        Assert.Contains("Summary: credentials injected", run.Error, StringComparison.Ordinal);
+        Assert.True(document["succeeds"]!.GetValue<bool>());
+        Assert.Equal("injected", document["verdict"]!.GetValue<string>());
+        Assert.Equal("Summary: credentials injected\n", run.Error);
         var pod = document["mutatedPod"]!;
         Assert.Equal("reader", pod["metadata"]!["name"]!.GetValue<string>());
         Assert.Equal(["AWS_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE"], EnvNames(pod, "containers", 0));
@@ -270,6 +273,54 @@ public sealed class ExplainCommandTests : IDisposable
         Assert.Equal(0, second.ExitCode);
         Assert.Contains("already has everything", second.Report, StringComparison.Ordinal);
         Assert.Equal(first.Manifest, second.Manifest);
+    }
+
+    [Fact]
+    public async Task Json_output_for_a_role_arn_STS_refuses_says_injected_but_not_working_and_exits_4()
+    {
+        var accounts = _directory.Write("accounts.yaml",
+            "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: app, namespace: default, annotations: {eks.amazonaws.com/role-arn: 'arn:aws:iam:111122223333:role/x'}}\n");
+        var pod = _directory.Write("pod.yaml", Pod("app"));
+
+        var run = await ExplainAsync("--pod", pod, "--service-accounts-file", accounts, "--output", "json");
+
+        Assert.Equal(ExplainCommand.ExitInjectedWillNotWork, run.ExitCode);
+        var document = JsonNode.Parse(run.Output)!;
+        Assert.True(document["injected"]!.GetValue<bool>());
+        Assert.False(document["succeeds"]!.GetValue<bool>());
+        Assert.Equal("injectedWillNotWork", document["verdict"]!.GetValue<string>());
+        var warning = Assert.Single(document["warnings"]!.AsArray())!;
+        Assert.Equal("role-arn-malformed", warning["code"]!.GetValue<string>());
+        Assert.True(warning["breaksCredentials"]!.GetValue<bool>());
+        Assert.Equal("Summary: credentials injected, will not work\n", run.Error);
+    }
+
+    [Fact]
+    public async Task A_warning_that_does_not_break_credentials_leaves_the_verdict_injected_and_exit_0()
+    {
+        var pod = _directory.Write("pod.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\n"
+            + "spec: {serviceAccountName: s3-reader, containers: [{name: app, image: app, env: [{name: AWS_ACCESS_KEY_ID, value: AKIAEXAMPLE}]}]}\n");
+
+        var run = await ExplainAsync("--pod", pod, "--service-accounts-file", ServiceAccounts, "--output", "json");
+
+        Assert.Equal(ExplainCommand.ExitInjected, run.ExitCode);
+        var document = JsonNode.Parse(run.Output)!;
+        var warning = Assert.Single(document["warnings"]!.AsArray())!;
+        Assert.Equal("static-keys", warning["code"]!.GetValue<string>());
+        Assert.False(warning["breaksCredentials"]!.GetValue<bool>());
+        Assert.Equal("injected", document["verdict"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Help_lists_the_exit_code_for_credentials_that_will_not_work()
+    {
+        using var help = new StringWriter();
+
+        ExplainCommand.WriteHelp(help);
+
+        Assert.Equal(4, ExplainCommand.ExitInjectedWillNotWork);
+        Assert.Contains("0 every pod gets credentials that can work; 3 some pod gets none", help.ToString(), StringComparison.Ordinal);
+        Assert.Contains("4 every pod gets them but some will not work", help.ToString(), StringComparison.Ordinal);
     }
 
     // Manifests are user input: a field of an unexpected type must end in a message, not a crash.

@@ -51,6 +51,7 @@ public class ProcessCommandLineTests
         }
 
         Assert.Contains("Exit codes: 0", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("4 every pod gets them but some will not work", run.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
