@@ -71,7 +71,7 @@ require() {
 
 running() { [[ -f "$state/pids/$1" ]] && kill -0 "$(cat "$state/pids/$1")" 2>/dev/null; }
 
-# start NAME LOG_NAME COMMAND...: a daemon in the background, its pid in pids/NAME.
+# start NAME COMMAND...: a daemon in the background, its log in logs/NAME.log, its pid in pids/NAME.
 start() {
   local name="$1"; shift
   "$@" >>"$state/logs/$name.log" 2>&1 &

@@ -105,16 +105,13 @@ toolbox() {
 
 aws_client() {
   local out="${1:?usage: scripts/image.sh aws-client OUT.tar}" image=localhost/pod-identity-webhook/aws-client:test
-  local publish=artifacts/aws-client rid
+  local publish=artifacts/aws-client
   build_base
-  # The same Native AOT publish as the webhook's, so the base needs no .NET runtime either.
-  case "$(uname -m)" in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) log "unsupported $(uname -m)"; exit 1 ;; esac
   rm -rf "$publish"
   if [[ -n "${AWS_CLIENT_PUBLISH_DIR:-}" ]]; then
     cp -r "$AWS_CLIENT_PUBLISH_DIR" "$publish"
   else
-    dotnet publish tests/PodIdentityWebhook.AwsClient/PodIdentityWebhook.AwsClient.csproj -nologo -v quiet \
-      -c Release -r "$rid" -p:PublishAot=true -p:DebugType=none -p:PublishDocumentationFile=false -o "$publish" >&2
+    scripts/publish-aws-client.sh "$publish"
   fi
   test -x "$publish/PodIdentityWebhook.AwsClient"
   local container

@@ -56,10 +56,12 @@ dotnet build PodIdentityWebhook.sln -c "$configuration" -nologo -v quiet
 publish="$results/publish"
 scripts/publish.sh "$publish"
 export E2E_WEBHOOK_BINARY="$publish/PodIdentityWebhook"
-# The AWS SDK test client that the in-cluster tests run in a pod, Native AOT like its image.
-dotnet publish tests/PodIdentityWebhook.AwsClient/PodIdentityWebhook.AwsClient.csproj -nologo -v quiet -c Release \
-  -r "linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')" -p:PublishAot=true -p:DebugType=none -o "$results/aws-client"
-export E2E_AWS_CLIENT_BINARY="$results/aws-client/PodIdentityWebhook.AwsClient"
+# The AWS SDK test client that the in-cluster tests run in a pod, Native AOT like its image;
+# without the node cluster those tests are skipped and it is not needed.
+if $node_cluster; then
+  scripts/publish-aws-client.sh "$results/aws-client"
+  export E2E_AWS_CLIENT_BINARY="$results/aws-client/PodIdentityWebhook.AwsClient"
+fi
 
 expected_suites=(PodIdentityWebhook.Tests PodIdentityWebhook.E2E)
 for suite in "${expected_suites[@]}"; do

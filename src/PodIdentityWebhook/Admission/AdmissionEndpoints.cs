@@ -265,10 +265,11 @@ internal static class AdmissionEndpoints
     }
 
     /// <summary>
-    /// The rest of a body the webhook will not read is not worth draining: over HTTP/1.1 the
-    /// connection closes after the answer. (HTTP/2 ends just the stream.)
+    /// Over HTTP/1.x the connection closes after the answer (HTTP/2 ends just the stream): for
+    /// the rest of a body the webhook will not read, not worth draining, and for every answer
+    /// while the shutdown drain runs (Hosting's DrainConnections).
     /// </summary>
-    private static void CloseAfterAnswer(HttpContext context)
+    internal static void CloseAfterAnswer(HttpContext context)
     {
         if (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol))
         {

@@ -1,3 +1,5 @@
+using PodIdentityWebhook.Admission;
+
 namespace PodIdentityWebhook.Hosting;
 
 /// <summary>
@@ -17,10 +19,9 @@ internal static class DrainConnections
         var readiness = app.ApplicationServices.GetRequiredService<Readiness>();
         return app.Use((context, next) =>
         {
-            if (readiness.IsShuttingDown
-                && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
+            if (readiness.IsShuttingDown)
             {
-                context.Response.Headers.Connection = "close";
+                AdmissionEndpoints.CloseAfterAnswer(context);
             }
 
             return next(context);

@@ -1,7 +1,8 @@
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using PodIdentityWebhook.E2E.ControlPlane;
+using PodIdentityWebhook.E2E.InCluster.Sts;
 
 namespace PodIdentityWebhook.E2E.InCluster;
 
@@ -21,10 +22,10 @@ internal sealed record IssuedToken(JsonObject Header, JsonObject Claims, byte[] 
         }
 
         return new IssuedToken(
-            JsonNode.Parse(Base64Url(parts[0]))!.AsObject(),
-            JsonNode.Parse(Base64Url(parts[1]))!.AsObject(),
+            JsonNode.Parse(Base64Url.DecodeFromChars(parts[0]))!.AsObject(),
+            JsonNode.Parse(Base64Url.DecodeFromChars(parts[1]))!.AsObject(),
             Encoding.ASCII.GetBytes($"{parts[0]}.{parts[1]}"),
-            Base64Url(parts[2]));
+            Base64Url.DecodeFromChars(parts[2]));
     }
 
     public string Issuer => Claims["iss"]!.GetValue<string>();
@@ -41,33 +42,16 @@ internal sealed record IssuedToken(JsonObject Header, JsonObject Claims, byte[] 
 
     public DateTimeOffset Expires => DateTimeOffset.FromUnixTimeSeconds(Claims["exp"]!.GetValue<long>());
 
-    /// <summary>True when a key of the issuer's JWKS with the token's kid verifies the signature.</summary>
+    /// <summary>True when the issuer's published key with the token's kid verifies the signature (fetched as STS fetches it).</summary>
     public async Task<bool> VerifiesAgainstIssuerAsync(string caFile)
     {
-        using var http = new HttpClient(KubeRest.TrustingHandler(await File.ReadAllTextAsync(caFile)));
-        var discovery = JsonNode.Parse(await http.GetStringAsync(Issuer.TrimEnd('/') + "/.well-known/openid-configuration"))!;
-        if (discovery["issuer"]!.GetValue<string>() != Issuer)
+        using var keys = new IssuerKeys(Issuer, await File.ReadAllTextAsync(caFile));
+        if (Header["kid"]?.GetValue<string>() is not { } kid || await keys.FindAsync(kid) is not { } key)
         {
             return false;
         }
 
-        var jwks = JsonNode.Parse(await http.GetStringAsync(discovery["jwks_uri"]!.GetValue<string>()))!;
-        var kid = Header["kid"]?.GetValue<string>();
-        foreach (var key in jwks["keys"]!.AsArray().Where(k => k!["kid"]?.GetValue<string>() == kid))
-        {
-            using var rsa = RSA.Create(new RSAParameters { Modulus = Base64Url(key!["n"]!.GetValue<string>()), Exponent = Base64Url(key["e"]!.GetValue<string>()) });
-            if (rsa.VerifyData(SignedPart, Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private static byte[] Base64Url(string text)
-    {
-        var base64 = text.Replace('-', '+').Replace('_', '/');
-        return Convert.FromBase64String(base64.PadRight(base64.Length + ((4 - (base64.Length % 4)) % 4), '='));
+        using var rsa = RSA.Create(key);
+        return rsa.VerifyData(SignedPart, Signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using PodIdentityWebhook.E2E.ControlPlane;
 
 namespace PodIdentityWebhook.E2E.InCluster.Sts;
@@ -81,10 +80,7 @@ public sealed class StsClusterFixture : IAsyncLifetime
     private async Task<string> PublishClientAsync()
     {
         var output = Path.Combine(_folder, "aws-client");
-        await Tool.RunCheckedAsync("dotnet",
-            ["publish", "tests/PodIdentityWebhook.AwsClient/PodIdentityWebhook.AwsClient.csproj", "-nologo", "-v", "quiet",
-             "-c", "Release", "-r", $"linux-{RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant()}", "-p:PublishAot=true", "-p:DebugType=none", "-o", output],
-            timeout: TimeSpan.FromMinutes(10));
+        await Tool.RunCheckedAsync("bash", ["scripts/publish-aws-client.sh", output], timeout: TimeSpan.FromMinutes(10));
         return Path.Combine(output, "PodIdentityWebhook.AwsClient");
     }
 }
