@@ -60,7 +60,7 @@ internal sealed partial class ServiceAccountFileSource
 
     protected override void OnLoaded(FrozenDictionary<(string Namespace, string Name), ServiceAccountIdentity> value, bool fileMissing)
     {
-        _metrics?.ServiceAccountsSynced();
+        _metrics?.ServiceAccounts.Synced();
         LogLoaded(_logger, FullPath, value.Count);
     }
 

@@ -22,7 +22,12 @@ internal static class MetricsEndpoints
         // Resolving the provider starts it listening; the zeros then land in it.
         var meterProvider = services.GetRequiredService<MeterProvider>();
         var serviceAccounts = services.GetRequiredService<Identity.IServiceAccountSource>();
-        metrics.ObserveServiceAccounts(() => serviceAccounts.Count);
+        metrics.ServiceAccounts.Observe(() => serviceAccounts.Count);
+        if (services.GetRequiredService<Identity.IConfigMapSource>() is Identity.ConfigMapWatch configMap)
+        {
+            metrics.ConfigMap.Observe(() => configMap.Count);
+            metrics.ConfigMap.PublishZero();
+        }
         metrics.PublishZeros(Identity.IdentityModeNames.WebIdentity, Identity.IdentityModeNames.ContainerCredentials);
 
         // The exporter offers OpenMetrics to a scraper that asks for it; the reference's names

@@ -40,6 +40,15 @@ internal sealed class WebhookMetrics : IDisposable
     /// <summary>ServiceAccount watches started again after the first one.</summary>
     public const string ServiceAccountWatchRestarts = "pod_identity_webhook_service_account_watch_restart_count";
 
+    /// <summary>Identities in the watched ConfigMap now (--watch-config-map only).</summary>
+    public const string ConfigMapCacheSize = "pod_identity_webhook_config_map_cache_size";
+
+    /// <summary>When the ConfigMap was last listed, in Unix seconds (--watch-config-map only).</summary>
+    public const string ConfigMapLastSync = "pod_identity_webhook_config_map_last_sync_timestamp_seconds";
+
+    /// <summary>ConfigMap watches started again after the first one (--watch-config-map only).</summary>
+    public const string ConfigMapWatchRestarts = "pod_identity_webhook_config_map_watch_restart_count";
+
     /// <summary>Pods examined and left unpatched, by <c>reason</c> (<see cref="NotMutatedReasons"/>).</summary>
     public const string PodNotMutatedCount = "pod_identity_webhook_pod_not_mutated_count";
 
@@ -55,14 +64,10 @@ internal sealed class WebhookMetrics : IDisposable
     private readonly Counter<long> _missingServiceAccounts;
     private readonly Counter<long> _pods;
     private readonly Counter<long> _notMutated;
-    private readonly Counter<long> _watchRestarts;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestLatencies;
     private readonly Histogram<double> _admissionDuration;
-    private readonly TimeProvider _time;
     private int _used;
-    private long _lastSyncMilliseconds;
-    private Func<int>? _serviceAccountCount;
 
     /// <param name="certificateNotAfter">
     /// The served certificate's NotAfter; null where no port serves TLS (tests of the
@@ -70,7 +75,7 @@ internal sealed class WebhookMetrics : IDisposable
     /// </param>
     public WebhookMetrics(Func<DateTime>? certificateNotAfter = null, TimeProvider? time = null)
     {
-        _time = time ?? TimeProvider.System;
+        time ??= TimeProvider.System;
         Meter = new Meter(MeterName);
         _missingServiceAccounts = Meter.CreateCounter<long>(
             MissingServiceAccountCount, description: "Pods admitted without mutation because their ServiceAccount was not found");
@@ -94,14 +99,10 @@ internal sealed class WebhookMetrics : IDisposable
         };
         Meter.CreateObservableGauge(
             BuildInfo, () => new Measurement<long>(1, buildLabels), description: "Always 1; the labels name the webhook's version and source revision");
-        Meter.CreateObservableGauge(ServiceAccountCacheSize, ObserveCacheSize, description: "ServiceAccounts the webhook knows now");
-        Meter.CreateObservableGauge(
-            ServiceAccountLastSync,
-            ObserveLastSync,
-            unit: "s",
-            description: "When the ServiceAccounts were last loaded whole (API list or file read), in Unix seconds");
-        _watchRestarts = Meter.CreateCounter<long>(
-            ServiceAccountWatchRestarts, description: "ServiceAccount watches started again after the first one (timeout, error or expiry)");
+        ServiceAccounts = new WatchInstruments(
+            Meter, time, (ServiceAccountCacheSize, ServiceAccountLastSync, ServiceAccountWatchRestarts), "ServiceAccounts");
+        ConfigMap = new WatchInstruments(
+            Meter, time, (ConfigMapCacheSize, ConfigMapLastSync, ConfigMapWatchRestarts), "Identities of the pod-identity-webhook ConfigMap");
         _notMutated = Meter.CreateCounter<long>(PodNotMutatedCount, description: "Pods examined and left without a patch, by reason");
 
         _requests = Meter.CreateCounter<long>(
@@ -114,6 +115,12 @@ internal sealed class WebhookMetrics : IDisposable
     }
 
     public Meter Meter { get; }
+
+    /// <summary>The ServiceAccount cache (API watch or file): size, last full load, watch restarts.</summary>
+    public WatchInstruments ServiceAccounts { get; }
+
+    /// <summary>The ConfigMap watch (--watch-config-map): identities, last list, watch restarts.</summary>
+    public WatchInstruments ConfigMap { get; }
 
     /// <summary>The reference's buckets, prometheus.ExponentialBuckets(125000, 2, 7): 125 ms to 8 s in µs.</summary>
     public static IReadOnlyList<double> LatencyBuckets { get; } = [125_000, 250_000, 500_000, 1_000_000, 2_000_000, 4_000_000, 8_000_000];
@@ -147,14 +154,6 @@ internal sealed class WebhookMetrics : IDisposable
         }
     }
 
-    /// <summary>The ServiceAccounts were loaded whole (a complete API list, a file read).</summary>
-    public void ServiceAccountsSynced() => Volatile.Write(ref _lastSyncMilliseconds, _time.GetUtcNow().ToUnixTimeMilliseconds());
-
-    public void ServiceAccountWatchRestarted() => _watchRestarts.Add(1);
-
-    /// <summary>What <see cref="ServiceAccountCacheSize"/> reads at each collection: the ServiceAccounts known now.</summary>
-    public void ObserveServiceAccounts(Func<int> count) => Volatile.Write(ref _serviceAccountCount, count);
-
     public void Request(string verb, string path, int statusCode, TimeSpan elapsed)
     {
         var verbTag = new KeyValuePair<string, object?>("verb", verb);
@@ -173,7 +172,7 @@ internal sealed class WebhookMetrics : IDisposable
     public void PublishZeros(params ReadOnlySpan<string> methods)
     {
         _missingServiceAccounts.Add(0);
-        _watchRestarts.Add(0);
+        ServiceAccounts.PublishZero();
         foreach (var method in methods)
         {
             _pods.Add(0, new KeyValuePair<string, object?>("method", method));
@@ -185,23 +184,6 @@ internal sealed class WebhookMetrics : IDisposable
     }
 
     public void Dispose() => Meter.Dispose();
-
-    private IEnumerable<Measurement<int>> ObserveCacheSize()
-    {
-        if (Volatile.Read(ref _serviceAccountCount) is { } count)
-        {
-            yield return new Measurement<int>(count());
-        }
-    }
-
-    private IEnumerable<Measurement<double>> ObserveLastSync()
-    {
-        var milliseconds = Volatile.Read(ref _lastSyncMilliseconds);
-        if (milliseconds > 0)
-        {
-            yield return new Measurement<double>(milliseconds / 1000.0);
-        }
-    }
 
     // Interned texts for the codes the webhook answers with, so counting allocates nothing.
     private static string StatusCodeText(int code) => code switch

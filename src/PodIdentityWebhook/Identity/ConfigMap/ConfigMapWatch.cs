@@ -1,6 +1,7 @@
 using k8s.Models;
 using PodIdentityWebhook.Kubernetes;
 using PodIdentityWebhook.Options;
+using PodIdentityWebhook.Telemetry;
 
 namespace PodIdentityWebhook.Identity;
 
@@ -19,12 +20,19 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
     private string? _applied;
     private bool _seen;
 
-    public ConfigMapWatch(IKubernetesApi api, ConfigMapIdentitySource source, WebhookOptions options, ILogger<ConfigMapWatch> logger, InformerOptions? informerOptions = null)
+    public ConfigMapWatch(
+        IKubernetesApi api,
+        ConfigMapIdentitySource source,
+        WebhookOptions options,
+        ILogger<ConfigMapWatch> logger,
+        InformerOptions? informerOptions = null,
+        WebhookMetrics? metrics = null)
     {
         _source = source;
+        informerOptions ??= DefaultOptions(options.ResyncPeriod);
         _informer = new Informer<V1ConfigMap, string>(
             api.ConfigMaps(options.Namespace),
-            informerOptions ?? DefaultOptions(options.ResyncPeriod),
+            metrics is null ? informerOptions : metrics.ConfigMap.Feeding(informerOptions),
             Project,
             logger,
             this);

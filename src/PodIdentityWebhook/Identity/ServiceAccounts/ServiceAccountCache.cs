@@ -29,13 +29,10 @@ internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHand
     {
         _parser = parser;
         _annotationPrefix = options.AnnotationPrefix + "/";
+        informerOptions ??= new InformerOptions { ResyncPeriod = options.ResyncPeriod };
         _informer = new Informer<V1ServiceAccount, CachedServiceAccount>(
             api.ServiceAccounts,
-            (informerOptions ?? new InformerOptions { ResyncPeriod = options.ResyncPeriod }) with
-            {
-                Listed = metrics is null ? null : metrics.ServiceAccountsSynced,
-                WatchRestarted = metrics is null ? null : metrics.ServiceAccountWatchRestarted,
-            },
+            metrics is null ? informerOptions : metrics.ServiceAccounts.Feeding(informerOptions),
             Project,
             logger,
             this);
