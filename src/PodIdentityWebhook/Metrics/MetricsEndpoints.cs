@@ -29,6 +29,8 @@ internal static class MetricsEndpoints
             metrics.ConfigMap.PublishZero();
         }
         metrics.PublishZeros(Identity.IdentityModeNames.WebIdentity, Identity.IdentityModeNames.ContainerCredentials);
+        // The server errors the chart's PodIdentityWebhookAdmissionErrors alert rates over.
+        metrics.PublishRequestZeros(HttpMethods.Post, Admission.AdmissionConstants.MutatePath, StatusCodes.Status500InternalServerError, StatusCodes.Status503ServiceUnavailable);
 
         // The exporter offers OpenMetrics to a scraper that asks for it; the reference's names
         // (counters without _total) are valid only in the classic format, so that is all it is asked for.

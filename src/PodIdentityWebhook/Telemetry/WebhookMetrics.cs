@@ -183,6 +183,23 @@ internal sealed class WebhookMetrics : IDisposable
         }
     }
 
+    /// <summary>
+    /// Zero request counts for <paramref name="codes"/>, so that an alert's rate() over them sees
+    /// the first such answer: rate() takes a series' first sample as its start, so errors that
+    /// all came before a new series' first scrape would never count.
+    /// </summary>
+    public void PublishRequestZeros(string verb, string path, params ReadOnlySpan<int> codes)
+    {
+        foreach (var code in codes)
+        {
+            _requests.Add(
+                0,
+                new KeyValuePair<string, object?>("verb", verb),
+                new KeyValuePair<string, object?>("path", path),
+                new KeyValuePair<string, object?>("code", StatusCodeText(code)));
+        }
+    }
+
     public void Dispose() => Meter.Dispose();
 
     // Interned texts for the codes the webhook answers with, so counting allocates nothing.

@@ -24,15 +24,19 @@ internal sealed class RunningWebhook : IAsyncDisposable
     private readonly string _folder;
     private bool _disposed;
 
-    private RunningWebhook(ManagedProcess process, string folder, IPAddress host, int port, string caPem)
+    private RunningWebhook(ManagedProcess process, string folder, IPAddress host, int port, int metricsPort, string caPem)
     {
         _process = process;
         _folder = folder;
         Url = new Uri($"https://{new IPEndPoint(host, port)}/mutate");
+        MetricsEndpoint = new IPEndPoint(host, metricsPort);
         CaPem = caPem;
     }
 
     public Uri Url { get; }
+
+    /// <summary>Where the plain-HTTP metrics port listens (<c>/metrics</c>).</summary>
+    public IPEndPoint MetricsEndpoint { get; }
 
     public string CaPem { get; }
 
@@ -89,7 +93,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
             "--tls-key", Path.Combine(folder, "tls.key"),
             .. flags,
         ], Path.Combine(folder, "webhook.log"), environment);
-        var webhook = new RunningWebhook(process, folder, host, port, caPem);
+        var webhook = new RunningWebhook(process, folder, host, port, metricsPort, caPem);
         await webhook.WaitUntilReadyAsync();
         return webhook;
     }
