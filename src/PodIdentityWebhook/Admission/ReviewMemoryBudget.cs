@@ -33,6 +33,12 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
 
     public long TotalBytes => _total;
 
+    /// <summary>
+    /// Asked before each growth that fits is granted; false refuses it as if the budget were
+    /// full. Null in the product; tests set it to run out of memory at a chosen allocation.
+    /// </summary>
+    internal Func<bool>? Growth { get; set; }
+
     /// <summary>The part of the budget leases of large reviews may use together.</summary>
     public long LargeShare => _total / 4;
 
@@ -68,7 +74,7 @@ internal sealed class ReviewMemoryBudget(long totalBytes, TimeProvider time)
         lock (_gate)
         {
             var delta = newSize - lease.Bytes;
-            if (delta > 0 && (_used + delta > _total || (lease.IsLarge && _largeUsed + delta > LargeShare)))
+            if (delta > 0 && (_used + delta > _total || (lease.IsLarge && _largeUsed + delta > LargeShare) || Growth?.Invoke() == false))
             {
                 return false;
             }

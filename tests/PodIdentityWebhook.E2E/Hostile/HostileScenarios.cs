@@ -96,6 +96,17 @@ internal static class HostileScenarios
 
     public static IReadOnlyList<AttackScenario> All { get; } = [HalfSentBodies, StalledHttp2Streams, LargeReviews, UnreadAnswers];
 
+    /// <summary>32 clients post valid reviews of 3.5 MB, just under the 4 MiB cap, back to back.</summary>
+    public static readonly AttackScenario ReviewsUnderTheCap = new("32 clients posting 3.5 MB reviews (under the cap)", async (target, stop) =>
+        await PostSizesAsync(target, clients: 32, [3_584 * 1024], stop));
+
+    /// <summary>32 clients cycle through reviews of every size class, from 8 KB to the 4 MiB cap.</summary>
+    public static readonly AttackScenario EverySizeClass = new("32 clients posting reviews of every size up to the cap", async (target, stop) =>
+        await PostSizesAsync(target, clients: 32, [8 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024, 2048 * 1024, 3_584 * 1024, 4 * 1024 * 1024], stop));
+
+    /// <summary>Allowed reviews that together need more than the heap limit leaves: the memory-pressure cases.</summary>
+    public static IReadOnlyList<AttackScenario> MemoryPressure { get; } = [ReviewsUnderTheCap, EverySizeClass];
+
     /// <summary>The example review of the repository: what an ordinary pod's review looks like.</summary>
     public static string OrdinaryReview() =>
         File.ReadAllText(Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "admission-review.json"));
@@ -111,6 +122,22 @@ internal static class HostileScenarios
         var review = JsonNode.Parse(OrdinaryReview())!;
         review["request"]!["object"]!["spec"]!["containers"] = new JsonArray([.. Enumerable.Range(0, containers).Select(_ => (JsonNode)new JsonObject())]);
         return review.ToJsonString();
+    }
+
+    /// <summary>Each client posts the sizes in turn (starting at its own offset) until <paramref name="stop"/>.</summary>
+    private static async Task PostSizesAsync(AttackTarget target, int clients, int[] sizes, CancellationToken stop)
+    {
+        var reviews = sizes.Select(size => Encoding.UTF8.GetBytes(PaddedReview(size))).ToArray();
+        using var http = target.Client(HttpVersion.Version11, connections: clients);
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async client =>
+        {
+            for (var i = client; !stop.IsCancellationRequested; i++)
+            {
+                var content = new ByteArrayContent(reviews[i % reviews.Length]);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                await SendAsync(target, http, content, stop);
+            }
+        }));
     }
 
     private static async Task SendAsync(AttackTarget target, HttpClient http, HttpContent content, CancellationToken stop)

@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using PodIdentityWebhook.Admission;
+using PodIdentityWebhook.Telemetry;
+using PodIdentityWebhook.Tests.Metrics;
 using PodIdentityWebhook.Tests.Support;
 
 namespace PodIdentityWebhook.Tests.Admission;
@@ -13,6 +15,43 @@ namespace PodIdentityWebhook.Tests.Admission;
 public class ReviewMemoryPressureTests
 {
     private const int Step = 128;
+
+    [Fact]
+    public async Task Memory_running_out_at_any_allocation_of_a_review_is_a_shed_503()
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var budget = server.Services.GetRequiredService<ReviewMemoryBudget>();
+        var review = Reviews.For(Reviews.Pod("s3-reader")).ToJsonString();
+        Task<WebhookReply> SendAsync() => server.Client.SendAsync(
+            new HttpRequestMessage(HttpMethod.Post, WebhookClient.MutatePath)
+            {
+                Content = new StringContent(review, System.Text.Encoding.UTF8, "application/json"),
+            },
+            allowServerError: true);
+
+        // The allocations an ordinary review makes: body, parse, answer, patch.
+        var allocations = 0;
+        budget.Growth = () => Interlocked.Increment(ref allocations) > 0;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync()).Status);
+        Assert.True(allocations >= 3, $"only {allocations} allocations counted");
+        var before = await MetricsEndpointTests.ScrapeAsync(server);
+
+        // Memory runs out at allocation n, and stays out.
+        for (var n = 1; n <= allocations; n++)
+        {
+            var seen = 0;
+            budget.Growth = () => Interlocked.Increment(ref seen) < n;
+            var reply = await SendAsync();
+            Assert.True(reply.Status == HttpStatusCode.ServiceUnavailable, $"out of memory from allocation {n} of {allocations}: {(int)reply.Status} {reply.Body}");
+            Assert.NotNull(reply.RetryAfter);
+        }
+
+        budget.Growth = null;
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync()).Status);
+        var after = await MetricsEndpointTests.ScrapeAsync(server);
+        Assert.Equal(allocations, after.Value(WebhookMetrics.RequestCount, ("verb", "POST"), ("path", "/mutate"), ("code", "503"))
+            - (before.Find(WebhookMetrics.RequestCount, ("verb", "POST"), ("path", "/mutate"), ("code", "503")) ?? 0));
+    }
 
     [Fact]
     public async Task Whatever_memory_is_left_a_review_is_answered_200_or_503_never_500()
