@@ -62,6 +62,40 @@ internal sealed class ManagedProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <paramref name="url"/> until it answers 200, for up to 60 s; fails at once, with the
+    /// log's tail, when the process exits meanwhile.
+    /// </summary>
+    /// <param name="name">What is starting, for the failure message.</param>
+    public async Task WaitUntilServingAsync(HttpClient http, Uri url, string name, TimeSpan interval)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited during start:\n" + Tail());
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(interval);
+        }
+
+        throw new InvalidOperationException($"{name} was not ready within 60 s:\n" + Tail());
+    }
+
     public async Task StopAsync()
     {
         if (!_process.HasExited)

@@ -129,32 +129,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException("prometheus exited during start:\n" + _process.Tail());
-            }
-
-            try
-            {
-                using var response = await _http.GetAsync("-/ready");
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new InvalidOperationException("prometheus was not ready within 60 s:\n" + _process.Tail());
-    }
+    private Task WaitUntilReadyAsync() =>
+        _process.WaitUntilServingAsync(_http, new Uri(_http.BaseAddress!, "-/ready"), "prometheus", TimeSpan.FromMilliseconds(100));
 }

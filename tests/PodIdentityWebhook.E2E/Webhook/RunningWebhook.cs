@@ -134,32 +134,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
     private async Task WaitUntilReadyAsync()
     {
         using var http = new HttpClient(KubeRest.TrustingHandler(CaPem)) { Timeout = TimeSpan.FromSeconds(5) };
-        var ready = new Uri(Url, "/readyz");
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException("the webhook exited during start:\n" + _process.Tail());
-            }
-
-            try
-            {
-                using var response = await http.GetAsync(ready);
-                if (response.StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(20);
-        }
-
-        throw new InvalidOperationException("the webhook was not ready within 60 s:\n" + _process.Tail());
+        await _process.WaitUntilServingAsync(http, new Uri(Url, "/readyz"), "the webhook", TimeSpan.FromMilliseconds(20));
     }
 
     private static string WriteCertificate(string folder, IPAddress host)
