@@ -18,6 +18,22 @@ publish_webhook() {
   export E2E_WEBHOOK_BINARY="$work/publish/PodIdentityWebhook"
 }
 
+# publish_bare: the bare Kestrel of the load comparisons (benchmarks/PodIdentityWebhook.BareKestrel),
+# Native AOT with the webhook's runtime settings; sets bare_binary.
+publish_bare() {
+  dotnet publish benchmarks/PodIdentityWebhook.BareKestrel -nologo -v quiet -c Release -r linux-x64 \
+    -p:DebugType=none -o "$work/bare" >&2
+  bare_binary="$work/bare/PodIdentityWebhook.BareKestrel"
+}
+
+# start_bare PORT ANSWER_FILE: the bare Kestrel answering ANSWER_FILE; sets bare_pid.
+start_bare() {
+  "$bare_binary" --port "$1" --response "$2" >"$work/bare-$1.log" 2>&1 &
+  bare_pid=$!
+  pids+=("$bare_pid")
+  wait_ready "https://127.0.0.1:$1/readyz"
+}
+
 # webhook_command PUBLISH_DIR: the command that runs a publish: the Native AOT binary, or
 # dotnet and the assembly for a revision published before the switch to Native AOT.
 webhook_command() {

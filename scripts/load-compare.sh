@@ -1,20 +1,24 @@
 #!/usr/bin/env bash
-# A/B load: the published webhook of git revision REV (A) against this tree's (B),
-# both running, wrk alternating between them on loopback so the
-# machine's noise falls on both alike. Prints each round and the medians with their spread.
-#   scripts/load-compare.sh REV [ROUNDS] [SECONDS]    (default 5 rounds of 10 s)
+# A/B load on loopback, wrk alternating between two servers that run side by side, so the
+# machine's noise falls on both alike. B is always this tree's published webhook; A is
+#   - bare: a bare Kestrel of the same form (Native AOT, the webhook's runtime settings and
+#     TLS, reading the whole body and answering the webhook's own answer to the review): what
+#     is left between the two is the webhook's work;
+#   - REV: the published webhook of git revision REV.
+# For each connection count, prints every round (requests/s, p99, resident memory) and the
+# medians with their spread, B's p99 and B/A round by round.
+#   scripts/load-compare.sh bare|REV [ROUNDS] [SECONDS]    (default 5 rounds of 10 s)
+#   CONNECTIONS="16 32" (default) picks the connection counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-rev="${1:?usage: scripts/load-compare.sh REV [ROUNDS] [SECONDS]}"
+against="${1:?usage: scripts/load-compare.sh bare|REV [ROUNDS] [SECONDS]}"
 rounds="${2:-5}"
 seconds="${3:-10}"
+connections="${CONNECTIONS:-16 32}"
 
 command -v wrk >/dev/null || { scripts/apt.sh update && scripts/apt.sh install wrk; }
 publish_webhook
-git worktree add --detach "$work/base" "$rev" >/dev/null
-trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; cleanup' EXIT
-(cd "$work/base" && scripts/publish.sh "$work/publish-base" >&2)
 
 start() { # PUBLISH_DIR PORT: sets started_pid (no subshell, so cleanup knows the pid)
   $(webhook_command "$1") --port "$2" --metrics-port "$(( $2 + 1 ))" --bind-address 127.0.0.1 --self-signed-cert \
@@ -22,41 +26,52 @@ start() { # PUBLISH_DIR PORT: sets started_pid (no subshell, so cleanup knows th
   started_pid=$!
   pids+=("$started_pid")
 }
-start "$work/publish-base" 18443; a_pid="$started_pid"
 start "$work/publish" 18453; b_pid="$started_pid"
-wait_ready https://127.0.0.1:18443/readyz
 wait_ready https://127.0.0.1:18453/readyz
+if [[ "$against" == bare ]]; then
+  a_label="bare Kestrel"
+  curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \
+    https://127.0.0.1:18453/mutate -o "$work/answer.json"
+  publish_bare
+  start_bare 18443 "$work/answer.json"; a_pid="$bare_pid"
+else
+  a_label="$against"
+  git worktree add --detach "$work/base" "$against" >/dev/null
+  trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; cleanup' EXIT
+  (cd "$work/base" && scripts/publish.sh "$work/publish-base" >&2)
+  start "$work/publish-base" 18443; a_pid="$started_pid"
+  wait_ready https://127.0.0.1:18443/readyz
+fi
 
 export REVIEW_FILE="$PWD/examples/admission-review.json"
-for port in 18443 18453; do wrk -t1 -c32 -d5s -s scripts/load/review.lua "https://127.0.0.1:$port/mutate" >/dev/null; done
-rss_mb() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
-# Bytes the process has allocated on its GC heap so far (both builds export it on --metrics-port).
-allocated() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%.0f", $2}'; }
+rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 results="$work/rounds.txt"
-for round in $(seq 1 "$rounds"); do
-  for side in "A 18443 $a_pid" "B 18453 $b_pid"; do
-    read -r name port pid <<<"$side"
-    before="$(allocated $(( port + 1 )))"
-    out="$(wrk -t1 -c32 -d"${seconds}s" --latency -s scripts/load/review.lua "https://127.0.0.1:$port/mutate")"
-    after="$(allocated $(( port + 1 )))"
-    rps="$(awk '/Requests\/sec/ {print int($2)}' <<<"$out")"
-    p99="$(awk '/^ +99%/ {print $2}' <<<"$out")"
-    reviews="$(awk '/requests in/ {print $1}' <<<"$out")"
-    echo "round $round $name ($([[ $name == A ]] && echo "$rev" || echo "this tree")): $rps req/s, p99 $p99, RSS $(rss_mb "$pid") MB, $(( (after - before) / reviews )) B allocated per review" | tee -a "$results"
+for c in $connections; do
+  for port in 18443 18453; do wrk -t1 -c"$c" -d5s -s scripts/load/review.lua "https://127.0.0.1:$port/mutate" >/dev/null; done
+  for round in $(seq 1 "$rounds"); do
+    for side in "A 18443 $a_pid" "B 18453 $b_pid"; do
+      read -r name port pid <<<"$side"
+      out="$(wrk -t1 -c"$c" -d"${seconds}s" --latency -s scripts/load/review.lua "https://127.0.0.1:$port/mutate")"
+      rps="$(awk '/Requests\/sec/ {print int($2)}' <<<"$out")"
+      # wrk prints 1.23ms or 850.00us; in microseconds.
+      p99="$(awk '/^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); print int(v)} else if (v ~ /ms$/) {sub(/ms$/, "", v); print int(v * 1000)} else {sub(/s$/, "", v); print int(v * 1000000)}}' <<<"$out")"
+      echo "c$c round $round $name: $rps req/s p99 ${p99} us RSS $(rss_mb "$pid") MB" | tee -a "$results"
+    done
   done
 done
 
-# The requests/s of one side's rounds, one per line.
-rates() { grep " $1 (" "$results" | sed -E 's/.*: ([0-9]+) req\/s.*/\1/'; }
-median() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%d %d %d %d\n", m, v[1], v[NR], NR}'; }
-for name in A B; do
-  read -r mid low high n < <(rates "$name" | median)
-  echo "$name: median $mid req/s ($low-$high over $n rounds)"
+median() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2; printf "%s %s %s\n", m, v[1], v[NR]}'; }
+field() { grep "^c$1 round [0-9]* $2:" "$results" | awk -v f="$3" '{print $f}'; }
+echo
+echo "A = $a_label, B = this tree's webhook; $(nproc) cores, $(date -u +%Y-%m-%d), $rounds rounds of $seconds s, alternated"
+for c in $connections; do
+  for name in A B; do
+    read -r rps rps_low rps_high < <(field "$c" "$name" 5 | median)
+    read -r p99 p99_low p99_high < <(field "$c" "$name" 8 | median)
+    read -r rss rss_low rss_high < <(field "$c" "$name" 12 | median)
+    echo "c$c $name: median $rps req/s ($rps_low-$rps_high), p99 $p99 us ($p99_low-$p99_high), RSS $rss MB ($rss_low-$rss_high)"
+  done
+  # Round by round, B/A: the machine's noise moves both sides of a round alike.
+  read -r ratio low high < <(paste <(field "$c" A 5) <(field "$c" B 5) | awk '{printf "%.3f\n", $2 / $1}' | median)
+  echo "c$c B/A requests/s round by round: median $ratio ($low-$high)"
 done
-# The machine's noise moves both sides of a round alike, so the round-by-round difference is
-# the steadier comparison.
-paste <(rates A) <(rates B) |
-  awk '{printf "%d\n", ($2 - $1) * 1000 / $1}' | median | {
-  read -r mid low high n
-  echo "B against A, round by round: median $(awk -v m="$mid" 'BEGIN {printf "%+.1f", m / 10}')% ($(awk -v l="$low" -v h="$high" 'BEGIN {printf "%+.1f%% to %+.1f%%", l / 10, h / 10}') over $n rounds)"
-}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Load: wrk POSTs examples/admission-review.json over TLS with keep-alive on loopback, to the
 # published webhook and to a bare Kestrel endpoint (same TLS, canned answer of the webhook's
-# own size, benchmarks/PodIdentityWebhook.Load bare). Prints, from one run: requests/s at
+# own size, benchmarks/PodIdentityWebhook.BareKestrel, Native AOT like the webhook). Prints, from one run: requests/s at
 # saturation for both and their ratio, then p50/p99 latency of each at half its saturated rate.
 #   scripts/load.sh [SECONDS]   (default 20 per measurement)
 set -euo pipefail
@@ -14,9 +14,8 @@ publish_webhook
 start_local_webhook 18443
 curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \
   https://127.0.0.1:18443/mutate -o "$work/response.json"
-dotnet "$load_tool" bare --port 18445 --response "$work/response.json" >"$work/bare.log" 2>&1 &
-pids+=($!)
-wait_ready https://127.0.0.1:18445/readyz
+publish_bare
+start_bare 18445 "$work/response.json"
 
 export REVIEW_FILE="$PWD/examples/admission-review.json"
 saturate() { # URL -> requests/s

@@ -3,7 +3,6 @@ using PodIdentityWebhook.Load;
 // One measurement per command; the scripts under scripts/ call these with their setup.
 return args switch
 {
-    ["bare", .. var rest] => await BareKestrel.RunAsync(rest),
     ["startup", .. var rest] => await StartupMeasurement.RunAsync(rest),
     ["fuzz", .. var rest] => await FuzzRun.RunAsync(rest),
     ["soak", .. var rest] => await SoakRun.RunAsync(rest),
@@ -15,7 +14,6 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: PodIdentityWebhook.Load <command> [options]
-          bare --port P --response FILE       a bare Kestrel TLS endpoint answering POST /mutate with FILE
           startup [--service-accounts N] [--runs N]
                                               process start to /readyz 200 against a real API server
           fuzz --url URL --pid PID [--count N] [--seed N] [--write-corpus DIR]

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using PodIdentityWebhook.Certificates;
 using PodIdentityWebhook.Hosting;
 
-namespace PodIdentityWebhook.Load;
+namespace PodIdentityWebhook.BareKestrel;
 
 /// <summary>
 /// The load test's yardstick: Kestrel on the same TLS settings as the webhook (a self-signed
@@ -14,11 +14,9 @@ namespace PodIdentityWebhook.Load;
 /// </summary>
 internal static class BareKestrel
 {
-    public static async Task<int> RunAsync(IReadOnlyList<string> args)
+    public static async Task<int> RunAsync(int port, string responseFile)
     {
-        var arguments = new Arguments(args);
-        var port = arguments.Number("port", 18444);
-        var canned = await File.ReadAllBytesAsync(arguments.Text("response"));
+        var canned = await File.ReadAllBytesAsync(responseFile);
         var certificate = SelfSignedCertificate.Create();
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
