@@ -68,7 +68,7 @@ for c in $connections; do
   for name in A B; do
     read -r rps rps_low rps_high < <(field "$c" "$name" 5 | median)
     read -r p99 p99_low p99_high < <(field "$c" "$name" 8 | median)
-    read -r rss rss_low rss_high < <(field "$c" "$name" 12 | median)
+    read -r rss rss_low rss_high < <(field "$c" "$name" 11 | median)
     echo "c$c $name: median $rps req/s ($rps_low-$rps_high), p99 $p99 us ($p99_low-$p99_high), RSS $rss MB ($rss_low-$rss_high)"
   done
   # Round by round, B/A: the machine's noise moves both sides of a round alike.
