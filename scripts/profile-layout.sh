@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Regenerates src/PodIdentityWebhook/MethodOrder.txt, the hot/cold layout of the shipped
-# binary's code (README, Native AOT). ILC places the methods it names first, in that order, and
+# binary's code (docs/performance.md, Native AOT). ILC places the methods it names first, in that order, and
 # the rest after them; the kernel maps a binary's pages 64 KB at a time, so methods that run
 # placed together keep the code that never runs out of resident memory.
 #

@@ -27,12 +27,12 @@ dotnet publish src/PodIdentityWebhook/PodIdentityWebhook.csproj -nologo -v quiet
 # Only the binary ships: the web SDK's static-asset manifest is empty for this service.
 rm -f "$out"/*.staticwebassets.endpoints.json "$out"/*.xml "$out"/*.dbg
 test -x "$out/PodIdentityWebhook"
-# kubectl runs kubectl-pod_identity for "kubectl pod-identity ...": the same binary (README, Why has my pod no credentials?).
+# kubectl runs kubectl-pod_identity for "kubectl pod-identity ...": the same binary (docs/troubleshooting.md).
 ln -sf PodIdentityWebhook "$out/kubectl-pod_identity"
 # 19.9 MB today. Past 28 MB something has pulled KubernetesClient's JSON context of the whole
-# API back in (README, Native AOT): 20 MB of binary and about 25 MB of resident memory.
+# API back in (docs/performance.md, Native AOT): 20 MB of binary and about 25 MB of resident memory.
 size="$(stat -c %s "$out/PodIdentityWebhook")"
 if (( size > 28 * 1024 * 1024 )); then
-  echo "publish.sh: the binary is $(( size / 1024 / 1024 )) MB, over the 28 MB budget (README, Native AOT)" >&2
+  echo "publish.sh: the binary is $(( size / 1024 / 1024 )) MB, over the 28 MB budget (docs/performance.md, Native AOT)" >&2
   exit 1
 fi

@@ -18,7 +18,7 @@ namespace PodIdentityWebhook.Explain;
 /// </summary>
 internal static class LiveCluster
 {
-    private const string RbacHint = "the RBAC explain needs is in the README";
+    private const string RbacHint = "the RBAC explain needs is in docs/troubleshooting.md";
     private const string DiscoveryPath = "/.well-known/openid-configuration";
 
     /// <summary>

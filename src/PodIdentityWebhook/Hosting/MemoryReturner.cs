@@ -14,7 +14,7 @@ namespace PodIdentityWebhook.Hosting;
 /// The native heap alone is trimmed at every look, load or not: with clients' TLS connections
 /// coming and going, what OpenSSL freed stayed in glibc's per-thread arenas, and resident memory
 /// crept about 0.5 MB per 10 s round of the load script (38 to 43 MB over six rounds). Trimmed
-/// every <see cref="CheckInterval"/> it held at 38 MB with the same requests/s (README, Native
+/// every <see cref="CheckInterval"/> it held at 38 MB with the same requests/s (docs/performance.md, Native
 /// AOT); a trim of a heap this size takes well under a millisecond.
 /// </remarks>
 internal sealed partial class MemoryReturner(ReviewMemoryBudget budget, ILogger<MemoryReturner> logger, TimeProvider time) : BackgroundService
@@ -27,7 +27,7 @@ internal sealed partial class MemoryReturner(ReviewMemoryBudget budget, ILogger<
 
     /// <summary>
     /// Growth of resident memory over its resting size that is worth a collection. The Native AOT
-    /// build rests at about 37 MB and stays within about 11 MB of it under steady load (README,
+    /// build rests at about 37 MB and stays within about 11 MB of it under steady load (docs/performance.md,
     /// Native AOT), so steady load never collects, while what a burst leaves behind (20-30 MB)
     /// is given back.
     /// </summary>

@@ -19,7 +19,7 @@ namespace PodIdentityWebhook.Kubernetes;
 /// typed models; list (in pages), get and watch are sent here and decoded with
 /// <see cref="KubernetesModels"/>, which covers the few kinds the webhook reads. The
 /// library's generated operations decode through one context of every API kind: under
-/// Native AOT that is most of the binary and of its resident memory (README, Native AOT).
+/// Native AOT that is most of the binary and of its resident memory (docs/performance.md, Native AOT).
 /// </summary>
 internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
 {

@@ -3,7 +3,7 @@ namespace PodIdentityWebhook.Mutation;
 /// <summary>
 /// Parses the <c>skip-containers</c> annotation the way the reference does (Go
 /// <c>encoding/csv</c>, first record only): quoted fields, doubled quotes, and any malformed
-/// value skips nothing. One deliberate difference, documented in the README: whitespace
+/// value skips nothing. One deliberate difference, documented in docs/differences.md: whitespace
 /// around names is trimmed, because a container name can never contain a space.
 /// </summary>
 internal static class SkipContainersList

@@ -3,7 +3,7 @@ namespace PodIdentityWebhook.Options;
 
 /// <summary>
 /// Validated process options. Property names follow the reference webhook's flags;
-/// defaults are the reference's except where the README says otherwise.
+/// defaults are the reference's except where docs/differences.md says otherwise.
 /// </summary>
 internal sealed record WebhookOptions
 {

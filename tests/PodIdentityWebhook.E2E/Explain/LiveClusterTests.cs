@@ -282,7 +282,7 @@ public sealed partial class LiveClusterTests(ControlPlaneFixture plane)
             Assert.Null(snapshot.ServiceAccount);
             Assert.Null(snapshot.ConfigMap);
             Assert.Empty(snapshot.Webhooks);
-            const string Forbidden = ": forbidden; the RBAC explain needs is in the README";
+            const string Forbidden = ": forbidden; the RBAC explain needs is in docs/troubleshooting.md";
             Assert.Contains($"cannot read namespace {ns}{Forbidden}", snapshot.Notes);
             Assert.Contains($"cannot read serviceaccount {ns}/explainer{Forbidden}", snapshot.Notes);
             Assert.Contains($"cannot read configmap {ns}/{ConfigMapName}{Forbidden}", snapshot.Notes);

@@ -8,7 +8,7 @@ namespace PodIdentityWebhook.E2E.Hostile;
 /// life, is answered 503 (shed) and never 500; nothing is thrown unhandled; ordinary
 /// reviews keep their patch; and resident memory never reaches the container's limit. Memory
 /// after such a burst is not held to the hostile suite's 1.5x bar: the heap keeps part of what
-/// large allowed reviews needed (see the README's limits).
+/// large allowed reviews needed (see the limits in docs/operating.md).
 /// </summary>
 [Collection(HostileTrafficGroup.Name)]
 public sealed class MemoryPressureTests(ITestOutputHelper output)

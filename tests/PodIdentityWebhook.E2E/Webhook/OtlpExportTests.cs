@@ -10,7 +10,7 @@ namespace PodIdentityWebhook.E2E.Webhook;
 /// <summary>
 /// The published Native AOT webhook, with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, sends one
 /// <c>admission review</c> span per review and its metrics to the collector named, over both
-/// protocols the README promises: the unit suite's OTLP test runs the JIT host in-process and
+/// protocols docs/operating.md promises: the unit suite's OTLP test runs the JIT host in-process and
 /// only sees that requests arrive, so trimming or AOT breaking the exporter (or its gRPC path)
 /// would go unnoticed there. A <see cref="OtlpReceiver"/> on loopback stands in for the
 /// collector and the test reads the protobuf it receives. No API server is needed.

@@ -3,13 +3,13 @@ using PodIdentityWebhook.Tests.Support;
 
 namespace PodIdentityWebhook.Tests.Explain;
 
-/// <summary>The README's table of the RBAC live mode needs names every read <see cref="LiveCluster"/> makes.</summary>
+/// <summary>The troubleshooting page's table of the RBAC live mode needs names every read <see cref="LiveCluster"/> makes.</summary>
 public class LiveRbacDocumentationTests
 {
     [Fact]
-    public void Readme_lists_every_resource_and_verb_live_mode_reads()
+    public void The_troubleshooting_page_lists_every_resource_and_verb_live_mode_reads()
     {
-        var readme = File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "README.md"));
+        var readme = File.ReadAllText(Path.Combine(TestFiles.RepositoryRoot, "docs", "troubleshooting.md"));
         var table = readme[readme.IndexOf("The RBAC live mode needs", StringComparison.Ordinal)..];
         table = table[..table.IndexOf("\n\n", table.IndexOf('|'), StringComparison.Ordinal)];
         var rows = table.Split('\n').Where(l => l.StartsWith("| ", StringComparison.Ordinal)).ToList();
@@ -21,7 +21,7 @@ public class LiveRbacDocumentationTests
             Assert.True(
                 rows.Any(r => r.StartsWith($"| {groupCell} |", StringComparison.Ordinal) && r.Contains(name, StringComparison.Ordinal)
                     && verbs.All(v => r.Contains(v, StringComparison.Ordinal))),
-                $"README RBAC table lacks {groupCell} {name} {string.Join(",", verbs)}:\n{table}");
+                $"docs/troubleshooting.md RBAC table lacks {groupCell} {name} {string.Join(",", verbs)}:\n{table}");
         }
     }
 }
