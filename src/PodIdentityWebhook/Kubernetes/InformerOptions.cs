@@ -31,4 +31,7 @@ internal sealed record InformerOptions
 
     /// <summary>Called each time a watch starts after the first one (it ended, broke or expired); must be quick.</summary>
     public Action? WatchRestarted { get; init; }
+
+    /// <summary>These options reporting lists and watch restarts to <paramref name="listed"/> and <paramref name="watchRestarted"/>.</summary>
+    public InformerOptions Reporting(Action listed, Action watchRestarted) => this with { Listed = listed, WatchRestarted = watchRestarted };
 }

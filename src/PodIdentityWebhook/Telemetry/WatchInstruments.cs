@@ -41,10 +41,6 @@ internal sealed class WatchInstruments
     /// <summary>A zero restart sample, so the series exists before the first restart.</summary>
     public void PublishZero() => _restarts.Add(0);
 
-    /// <summary><paramref name="options"/> with this source's list and restart callbacks.</summary>
-    public Kubernetes.InformerOptions Feeding(Kubernetes.InformerOptions options) =>
-        options with { Listed = Synced, WatchRestarted = WatchRestarted };
-
     private IEnumerable<Measurement<int>> ObserveSize()
     {
         if (Volatile.Read(ref _count) is { } count)

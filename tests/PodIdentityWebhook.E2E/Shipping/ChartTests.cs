@@ -91,6 +91,19 @@ public sealed class ChartTests(ControlPlaneFixture plane, ITestOutputHelper outp
 
     [Theory]
     [MemberData(nameof(Majors))]
+    public async Task The_README_helm_install_renders_a_webhook(int major)
+    {
+        var install = Assert.Single(Tests.Support.ReadmeCommands.All(ControlPlaneAssets.RepositoryRoot()), c => c.StartsWith("helm install ", StringComparison.Ordinal));
+        // The same arguments to helm template: what install would send, without a cluster.
+        var (exit, rendered, errors) = await HelmAsync(major, ["template", .. install["helm install ".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries)]);
+        Assert.True(exit == 0, errors);
+        var documents = YamlJson.ParseDocuments(rendered).OfType<JsonObject>().ToList();
+        Assert.Contains(documents, d => Kind(d) == "Deployment" && d["metadata"]!["namespace"]!.GetValue<string>() == "pod-identity-webhook");
+        Assert.Contains(documents, d => Kind(d) == "MutatingWebhookConfiguration");
+    }
+
+    [Theory]
+    [MemberData(nameof(Majors))]
     public async Task Defaults_spare_kube_system_and_the_release_namespace_and_add_no_network_policy(int major)
     {
         var (exit, rendered, errors) = await TemplateAsync(major, "piw", "webhooks");

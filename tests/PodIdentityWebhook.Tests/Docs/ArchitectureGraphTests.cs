@@ -36,6 +36,22 @@ public class ArchitectureGraphTests
     }
 
     [Fact]
+    public void No_folder_uses_one_the_layout_list_puts_after_it()
+    {
+        // The folders as docs/architecture.md's Layout block lists them, from nothing up to everything.
+        var order = File.ReadLines(Path.Combine(TestFiles.RepositoryRoot, "docs", "architecture.md"))
+            .Select(line => System.Text.RegularExpressions.Regex.Match(line, @"^  ([A-Z]\w+)/ "))
+            .Where(match => match.Success)
+            .Select(match => match.Groups[1].Value)
+            .ToList();
+        Assert.Equal(FolderGraph.Folders(SourceRoot).Order(StringComparer.Ordinal), order.Order(StringComparer.Ordinal));
+
+        var backwards = FolderGraph.Edges(SourceRoot).Where(edge => order.IndexOf(edge.From) < order.IndexOf(edge.To)).ToList();
+
+        Assert.True(backwards.Count == 0, $"these folders use one listed after them in docs/architecture.md's Layout: {string.Join(", ", backwards.Select(e => $"{e.From} -> {e.To}"))}");
+    }
+
+    [Fact]
     public void Every_namespace_follows_its_top_level_folder()
     {
         var strays = FolderGraph.Folders(SourceRoot)

@@ -32,7 +32,7 @@ internal sealed class ConfigMapWatch : IConfigMapSource, IInformerHandler<string
         informerOptions ??= DefaultOptions(options.ResyncPeriod);
         _informer = new Informer<V1ConfigMap, string>(
             api.ConfigMaps(options.Namespace),
-            metrics is null ? informerOptions : metrics.ConfigMap.Feeding(informerOptions),
+            metrics is null ? informerOptions : informerOptions.Reporting(metrics.ConfigMap.Synced, metrics.ConfigMap.WatchRestarted),
             Project,
             logger,
             this);

@@ -32,7 +32,7 @@ internal sealed class ServiceAccountCache : IServiceAccountSource, IInformerHand
         informerOptions ??= new InformerOptions { ResyncPeriod = options.ResyncPeriod };
         _informer = new Informer<V1ServiceAccount, CachedServiceAccount>(
             api.ServiceAccounts,
-            metrics is null ? informerOptions : metrics.ServiceAccounts.Feeding(informerOptions),
+            metrics is null ? informerOptions : informerOptions.Reporting(metrics.ServiceAccounts.Synced, metrics.ServiceAccounts.WatchRestarted),
             Project,
             logger,
             this);
