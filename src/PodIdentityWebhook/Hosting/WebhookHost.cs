@@ -21,7 +21,10 @@ internal static class WebhookHost
         var certificate = ServingCertificate.FromOptions(options);
         var account = options.ComposeRoleArn ? await AccountInfo.ReadAsync(cancellationToken) : null;
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The flags are parsed already; the one argument turns off the watch of appsettings.json,
+        // which put an inotify watch on every folder under the working directory at start (tens
+        // of milliseconds in a source tree) for a file the webhook does not need.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = ["--hostBuilder:reloadConfigOnChange=false"] });
         if (settings is not null)
         {
             builder.Configuration.AddInMemoryCollection(settings);
