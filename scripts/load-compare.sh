@@ -6,7 +6,8 @@
 #     is left between the two is the webhook's work;
 #   - REV: the published webhook of git revision REV.
 # For each connection count, prints every round (requests/s, p99, resident memory) and the
-# medians with their spread, B's p99 and B/A round by round.
+# medians with their spread, B's p99 and B/A round by round; for a webhook side also the bytes
+# it allocated per review.
 #   scripts/load-compare.sh bare|REV [ROUNDS] [SECONDS]    (default 5 rounds of 10 s)
 #   CONNECTIONS="16 32" (default) picks the connection counts.
 set -euo pipefail
@@ -45,17 +46,25 @@ fi
 
 export REVIEW_FILE="$PWD/examples/admission-review.json"
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+# Bytes a webhook has allocated on its GC heap so far (exported on its --metrics-port); the
+# bare Kestrel has no metrics port and reads as 0.
+allocated() { curl -s "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%.0f", $2}' || true; }
 results="$work/rounds.txt"
 for c in $connections; do
   for port in 18443 18453; do wrk -t1 -c"$c" -d5s -s scripts/load/review.lua "https://127.0.0.1:$port/mutate" >/dev/null; done
   for round in $(seq 1 "$rounds"); do
     for side in "A 18443 $a_pid" "B 18453 $b_pid"; do
       read -r name port pid <<<"$side"
+      before="$(allocated $(( port + 1 )))"
       out="$(wrk -t1 -c"$c" -d"${seconds}s" --latency -s scripts/load/review.lua "https://127.0.0.1:$port/mutate")"
+      after="$(allocated $(( port + 1 )))"
+      reviews="$(awk '/requests in/ {print $1}' <<<"$out")"
+      per_review="-"
+      [[ -n "$before" && -n "$after" ]] && per_review="$(( (after - before) / reviews ))"
       rps="$(awk '/Requests\/sec/ {print int($2)}' <<<"$out")"
       # wrk prints 1.23ms or 850.00us; in microseconds.
       p99="$(awk '/^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); print int(v)} else if (v ~ /ms$/) {sub(/ms$/, "", v); print int(v * 1000)} else {sub(/s$/, "", v); print int(v * 1000000)}}' <<<"$out")"
-      echo "c$c round $round $name: $rps req/s p99 ${p99} us RSS $(rss_mb "$pid") MB" | tee -a "$results"
+      echo "c$c round $round $name: $rps req/s p99 ${p99} us RSS $(rss_mb "$pid") MB, $per_review B allocated per review" | tee -a "$results"
     done
   done
 done
