@@ -1,5 +1,4 @@
 using PodIdentityWebhook.Identity;
-using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
 
@@ -11,13 +10,10 @@ namespace PodIdentityWebhook.Admission;
 internal static partial class AdmissionLog
 {
     /// <summary>A Kubernetes name is at most 253 characters; anything longer in a review is hostile.</summary>
-    private const int MaxName = 253;
+    internal const int MaxName = 253;
 
     /// <summary>Reasons and errors, which may quote the review.</summary>
     private const int MaxText = 512;
-
-    /// <summary>Container names listed in one line; the rest are counted.</summary>
-    private const int MaxContainers = 20;
 
     public static void Outcome(ILogger logger, AdmissionOutcome outcome, TimeSpan elapsed)
     {
@@ -50,56 +46,18 @@ internal static partial class AdmissionLog
         }
         else if (decision.Mutation is { HasPatch: true } mutation)
         {
-            var containers = MutatedContainers(mutation);
-            PodMutated(logger, pod, ns, serviceAccount, mode, containers, mutation.PatchOperations, durationMs);
+            logger.Log(LogLevel.Information, DecisionLine.MutatedEvent, DecisionLine.Mutated((pod, ns, serviceAccount), mode, mutation, durationMs), null, DecisionLine.Formatter);
         }
         else
         {
             var reason = Bounded(decision.Reason ?? "nothing to do", MaxText);
-            PodNotMutated(logger, pod, ns, serviceAccount, mode, reason, durationMs);
+            logger.Log(LogLevel.Information, DecisionLine.NotMutatedEvent, DecisionLine.NotMutated((pod, ns, serviceAccount), mode, reason, durationMs), null, DecisionLine.Formatter);
         }
     }
 
     /// <summary>The value, or its first <paramref name="max"/> characters and its length.</summary>
     internal static string Bounded(string value, int max) =>
         value.Length <= max ? value : $"{value.AsSpan(0, max)}... ({value.Length} characters)";
-
-    private static string MutatedContainers(MutationResult mutation)
-    {
-        var containers = mutation.Containers;
-        var names = new List<string>(Math.Min(containers.Count, MaxContainers));
-        var more = 0;
-        for (var i = 0; i < containers.Count; i++)
-        {
-            var container = containers[i];
-            if (container.Outcome != ContainerOutcome.Mutated)
-            {
-                continue;
-            }
-
-            if (names.Count < MaxContainers)
-            {
-                names.Add(Bounded(container.Name, MaxName));
-            }
-            else
-            {
-                more++;
-            }
-        }
-
-        var list = string.Join(',', names);
-        return more == 0 ? list : $"{list} and {more} more";
-    }
-
-    [LoggerMessage(EventId = 100, Level = LogLevel.Information,
-        Message = "Mutated pod {Pod} in {Namespace} (ServiceAccount {ServiceAccount}, mode {Mode}): containers {Containers}, {Operations} patch operations in {DurationMs} ms")]
-    private static partial void PodMutated(
-        ILogger logger, string pod, string Namespace, string serviceAccount, string mode, string containers, int operations, double durationMs);
-
-    [LoggerMessage(EventId = 101, Level = LogLevel.Information,
-        Message = "Pod {Pod} in {Namespace} (ServiceAccount {ServiceAccount}, mode {Mode}) not mutated: {Reason} ({DurationMs} ms)")]
-    private static partial void PodNotMutated(
-        ILogger logger, string pod, string Namespace, string serviceAccount, string mode, string reason, double durationMs);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Review rejected with {StatusCode}: {Error} ({DurationMs} ms)")]
     private static partial void ReviewRejected(ILogger logger, int statusCode, string error, double durationMs);

@@ -123,18 +123,21 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
         }
     }
 
+    /// <summary>A line whose state writes itself (the decision lines): same JSON, no message string, no boxing.</summary>
+    private static ArraySegment<byte> FormatLine(DateTime time, LogLevel level, JsonEncodedText category, EventId eventId, Telemetry.IJsonLogLine line)
+    {
+        var json = Start(time, level, category, eventId);
+        line.WriteMessage(json, MessageProperty);
+        json.WriteStartObject(StateProperty);
+        line.WriteFields(json);
+        json.WriteEndObject();
+        return End(json);
+    }
+
     private static ArraySegment<byte> Format<TState>(
         DateTime time, LogLevel level, JsonEncodedText category, EventId eventId, string message, Exception? exception, TState state)
     {
-        var scratch = _scratch ??= new ArrayBufferWriter<byte>(1024);
-        scratch.ResetWrittenCount();
-        var json = _scratchWriter ??= new Utf8JsonWriter(scratch, WriterOptions);
-        json.Reset(scratch);
-        json.WriteStartObject();
-        json.WriteString(TimestampProperty, Timestamp(time, stackalloc byte[TimestampLength]));
-        json.WriteNumber(EventIdProperty, eventId.Id);
-        json.WriteString(LogLevelProperty, LevelNames[Math.Clamp((int)level, 0, LevelNames.Length - 1)]);
-        json.WriteString(CategoryProperty, category);
+        var json = Start(time, level, category, eventId);
         json.WriteString(MessageProperty, message);
         if (exception is not null)
         {
@@ -158,9 +161,30 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
             json.WriteEndObject();
         }
 
+        return End(json);
+    }
+
+    /// <summary>This thread's writer, reset, with the line's object open and its first four fields written.</summary>
+    private static Utf8JsonWriter Start(DateTime time, LogLevel level, JsonEncodedText category, EventId eventId)
+    {
+        var scratch = _scratch ??= new ArrayBufferWriter<byte>(1024);
+        scratch.ResetWrittenCount();
+        var json = _scratchWriter ??= new Utf8JsonWriter(scratch, WriterOptions);
+        json.Reset(scratch);
+        json.WriteStartObject();
+        json.WriteString(TimestampProperty, Timestamp(time, stackalloc byte[TimestampLength]));
+        json.WriteNumber(EventIdProperty, eventId.Id);
+        json.WriteString(LogLevelProperty, LevelNames[Math.Clamp((int)level, 0, LevelNames.Length - 1)]);
+        json.WriteString(CategoryProperty, category);
+        return json;
+    }
+
+    /// <summary>Closes the line and copies it, with its newline, into a rented array for the writer.</summary>
+    private static ArraySegment<byte> End(Utf8JsonWriter json)
+    {
         json.WriteEndObject();
         json.Flush();
-
+        var scratch = _scratch!;
         var line = ArrayPool<byte>.Shared.Rent(scratch.WrittenCount + 1);
         scratch.WrittenSpan.CopyTo(line);
         line[scratch.WrittenCount] = (byte)'\n';
@@ -226,7 +250,9 @@ internal sealed class JsonLinesLoggerProvider : ILoggerProvider
                 return;
             }
 
-            provider.Enqueue(Format(DateTime.UtcNow, logLevel, _category, eventId, formatter(state, exception), exception, state));
+            provider.Enqueue(state is Telemetry.IJsonLogLine line && exception is null
+                ? FormatLine(DateTime.UtcNow, logLevel, _category, eventId, line)
+                : Format(DateTime.UtcNow, logLevel, _category, eventId, formatter(state, exception), exception, state));
         }
     }
 }
