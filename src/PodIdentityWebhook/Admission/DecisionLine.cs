@@ -117,7 +117,9 @@ internal readonly struct DecisionLine : IReadOnlyList<KeyValuePair<string, objec
             json.WriteString("Reason", _reason);
         }
 
-        json.WriteNumber("DurationMs", _durationMs);
+        Span<byte> duration = stackalloc byte[DurationChars];
+        json.WritePropertyName("DurationMs");
+        json.WriteRawValue(duration[..DurationText.Format(_durationMs, duration)], skipInputValidation: true);
     }
 
     public IEnumerator<KeyValuePair<string, object?>> GetEnumerator()
@@ -213,12 +215,38 @@ internal readonly struct DecisionLine : IReadOnlyList<KeyValuePair<string, objec
                 return false;
             }
 
-            return destination[written..].TryWrite(CultureInfo.InvariantCulture, $", {mutation.PatchOperations} patch operations in {_durationMs} ms", out var tail)
-                && Advance(ref written, tail);
+            return destination[written..].TryWrite(CultureInfo.InvariantCulture, $", {mutation.PatchOperations} patch operations in ", out var operations)
+                && Advance(ref written, operations)
+                && AppendDuration(destination, ref written, _durationMs)
+                && Append(destination, ref written, " ms");
         }
 
         return destination.TryWrite(
-            CultureInfo.InvariantCulture, $"Pod {_pod} in {_namespace} (ServiceAccount {_serviceAccount}, mode {_mode}) not mutated: {_reason} ({_durationMs} ms)", out written);
+                CultureInfo.InvariantCulture, $"Pod {_pod} in {_namespace} (ServiceAccount {_serviceAccount}, mode {_mode}) not mutated: {_reason} (", out written)
+            && AppendDuration(destination, ref written, _durationMs)
+            && Append(destination, ref written, " ms)");
+    }
+
+    /// <summary>The longest duration text: a double's round-trip form.</summary>
+    private const int DurationChars = DurationText.MaxLength;
+
+    private static bool AppendDuration(Span<char> destination, ref int written, double durationMs)
+    {
+        Span<byte> text = stackalloc byte[DurationChars];
+        var length = DurationText.Format(durationMs, text);
+        if (destination.Length - written < length)
+        {
+            return false;
+        }
+
+        // ASCII digits, a point, perhaps a sign or exponent: one char each.
+        for (var i = 0; i < length; i++)
+        {
+            destination[written + i] = (char)text[i];
+        }
+
+        written += length;
+        return true;
     }
 
     private static bool Append(Span<char> destination, ref int written, string text)

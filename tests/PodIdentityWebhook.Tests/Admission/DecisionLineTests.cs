@@ -52,6 +52,44 @@ public sealed partial class DecisionLineTests
         Assert.Equal(generated, fast);
     }
 
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.001)]
+    [InlineData(0.02)]
+    [InlineData(3.0)]
+    [InlineData(1234.567)]
+    [InlineData(99999.999)]
+    [InlineData(0.1234567)]
+    [InlineData(2e13)]
+    public void Both_lines_give_the_duration_as_the_generator_does(double durationMs)
+    {
+        var mutation = Mutation(["app"]);
+        var mutated = Both(
+            logger => logger.Log(LogLevel.Information, DecisionLine.MutatedEvent, DecisionLine.Mutated(("web", "default", "sa"), "sts_web_identity", mutation, durationMs), null, DecisionLine.Formatter),
+            logger => PodMutated(logger, "web", "default", "sa", "sts_web_identity", "app", mutation.PatchOperations, durationMs));
+        var notMutated = Both(
+            logger => logger.Log(LogLevel.Information, DecisionLine.NotMutatedEvent, DecisionLine.NotMutated(("web", "ns", "sa"), "none", "reason", durationMs), null, DecisionLine.Formatter),
+            logger => PodNotMutated(logger, "web", "ns", "sa", "none", "reason", durationMs));
+
+        Assert.Equal(mutated.Generated, mutated.Fast);
+        Assert.Equal(notMutated.Generated, notMutated.Fast);
+    }
+
+    [Fact]
+    public void Durations_read_as_the_doubles_they_are()
+    {
+        var random = new Random(20261205);
+        var values = Enumerable.Range(0, 20_000)
+            .Select(i => Math.Round(random.NextDouble() * Math.Pow(10, i % 9), 3))
+            .Concat([0.0, -0.0, 0.0005, -1.5, 1e-7, 999_999_999.999, 1e12, double.NaN, double.PositiveInfinity, double.MaxValue]);
+        Span<byte> text = stackalloc byte[DurationText.MaxLength];
+        foreach (var value in values)
+        {
+            var length = DurationText.Format(value, text);
+            Assert.Equal(value.ToString(System.Globalization.CultureInfo.InvariantCulture), Encoding.UTF8.GetString(text[..length]));
+        }
+    }
+
     [Fact]
     public void Other_providers_read_the_line_as_the_template_renders_it()
     {
