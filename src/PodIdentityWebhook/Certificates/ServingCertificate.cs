@@ -6,13 +6,18 @@ namespace PodIdentityWebhook.Certificates;
 
 /// <summary>
 /// The certificate chain the webhook port serves, as a context built once per certificate;
-/// each handshake reads <see cref="Context"/>, so a swap reaches the next connection.
+/// each handshake reads <see cref="ContextAsync"/>, so a swap reaches the next connection.
+/// Building a context builds the chain against the machine's CA store, and the first build
+/// reads that store: hundreds of files, most of the CPU of the webhook's start. So the first
+/// context is built on another thread while the host is built and the caches fill, and a
+/// handshake that comes before it is ready waits for it.
 /// </summary>
 internal sealed class ServingCertificate
 {
     private readonly Lock _gate = new();
-    private volatile SslStreamCertificateContext _context;
-    private CertificateChain _chain;
+    private readonly Task<SslStreamCertificateContext> _first;
+    private volatile SslStreamCertificateContext? _context;
+    private volatile CertificateChain _chain;
     private SslStreamCertificateContext? _retiredContext;
     private CertificateChain? _retiredChain;
 
@@ -20,13 +25,25 @@ internal sealed class ServingCertificate
     public ServingCertificate(CertificateChain chain)
     {
         _chain = chain;
-        _context = Build(chain);
+        _first = Task.Run(() => Build(chain));
     }
 
-    public SslStreamCertificateContext Context => _context;
+    /// <summary>The context to serve; at once, except in the first moments of the process.</summary>
+    public ValueTask<SslStreamCertificateContext> ContextAsync() =>
+        _context is { } context ? ValueTask.FromResult(context) : new ValueTask<SslStreamCertificateContext>(FirstAsync());
 
     /// <summary>The leaf currently served.</summary>
-    public X509Certificate2 Current => _context.TargetCertificate;
+    public X509Certificate2 Current => _chain.Leaf;
+
+    private async Task<SslStreamCertificateContext> FirstAsync()
+    {
+        var first = await _first.ConfigureAwait(false);
+        lock (_gate)
+        {
+            // A replacement that came while the first was built wins.
+            return _context ??= first;
+        }
+    }
 
     /// <summary>
     /// Serves <paramref name="chain"/> from the next handshake on, taking ownership of it; false
@@ -43,12 +60,13 @@ internal sealed class ServingCertificate
             }
 
             var context = Build(chain);
+            var current = _context ?? (_context = _first.GetAwaiter().GetResult());
 
             // A handshake that read the previous context an instant ago may still be using it, so
             // it is disposed one replacement later: rotations are hours apart, handshakes take
             // milliseconds, and at most two chains are ever held.
             Release(_retiredContext, _retiredChain);
-            (_retiredContext, _retiredChain) = (_context, _chain);
+            (_retiredContext, _retiredChain) = (current, _chain);
             (_context, _chain) = (context, chain);
             return true;
         }

@@ -29,7 +29,7 @@ internal static class KestrelSetup
                     // Per connection, so a reloaded certificate reaches the next handshake; a
                     // context (rather than a certificate) sends the intermediates too. ALPN is
                     // left unset for Kestrel to fill from listen.Protocols (h2, http/1.1).
-                    OnConnection = _ => ValueTask.FromResult(ServerOptions(certificate, protocols, cipherSuites)),
+                    OnConnection = async _ => ServerOptions(await certificate.ContextAsync(), protocols, cipherSuites),
                 });
             });
             MetricsListener.Configure(kestrel, address, options);
@@ -37,11 +37,11 @@ internal static class KestrelSetup
     }
 
     private static SslServerAuthenticationOptions ServerOptions(
-        ServingCertificate certificate, SslProtocols protocols, CipherSuitesPolicy? cipherSuites)
+        SslStreamCertificateContext certificate, SslProtocols protocols, CipherSuitesPolicy? cipherSuites)
     {
         var ssl = new SslServerAuthenticationOptions
         {
-            ServerCertificateContext = certificate.Context,
+            ServerCertificateContext = certificate,
             EnabledSslProtocols = protocols,
             ClientCertificateRequired = false,
         };

@@ -99,13 +99,19 @@ internal sealed partial class Informer<TObject, T>
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+
+        // The first list takes what the API server's watch cache holds (resourceVersion 0), as
+        // client-go's reflector does: one response, no read through to etcd, so a new replica
+        // is ready sooner; the watch then brings it up to date. A re-list (after 410 Gone, or a
+        // clear) asks for the latest, since the cache may be what fell behind.
+        var options = _listed ? _options.List : _options.List with { ResourceVersion = "0" };
         var seen = new HashSet<ObjectKey>();
         string? continueToken = null;
         string resourceVersion;
         var pages = 0;
         do
         {
-            var page = await _source.ListAsync(_options.List, continueToken, cancellationToken);
+            var page = await _source.ListAsync(options, continueToken, cancellationToken);
             pages++;
             lock (_gate)
             {
@@ -136,6 +142,7 @@ internal sealed partial class Informer<TObject, T>
         }
 
         _resourceVersion = resourceVersion;
+        _listed = true;
         InformerLog.LogListed(_logger, _source.Path, seen.Count, pages, resourceVersion, clock.ElapsedMilliseconds);
         _options.Listed?.Invoke();
         _synced.TrySetResult();

@@ -38,6 +38,9 @@ internal sealed partial class Informer<TObject, T>
 
     // Set by Clear: the loop lists again at once, ending the current watch.
     private volatile bool _relist;
+
+    /// <summary>Whether a list has completed: the first is served from the API server's cache.</summary>
+    private bool _listed;
     private CancellationTokenSource? _watchStop;
     private long _watches;
 

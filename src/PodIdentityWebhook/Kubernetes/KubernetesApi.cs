@@ -113,6 +113,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
         Add(query, "fieldSelector", options.FieldSelector);
         Add(query, "limit", options.Limit > 0 ? options.Limit.ToString(CultureInfo.InvariantCulture) : null);
         Add(query, "continue", continueToken);
+        Add(query, "resourceVersion", continueToken is null ? options.ResourceVersion : null);
         using var response = await SendAsync(path, query, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
         return ListPage<TObject>.Of(await ReadAsync(response, "list " + path, listType, cancellationToken));
     }

@@ -25,6 +25,11 @@ public sealed class InformerTests
         Assert.Equal(3, lists.Count);
         Assert.All(lists, l => Assert.Contains("limit=3", l, StringComparison.Ordinal));
         Assert.Contains("continue=", lists[1], StringComparison.Ordinal);
+
+        // The first list is served from the API server's watch cache (as client-go's reflector
+        // lists); its continuation pages carry only the token, which the API server requires.
+        Assert.Contains("resourceVersion=0", lists[0], StringComparison.Ordinal);
+        Assert.All(lists.Skip(1), l => Assert.DoesNotContain("resourceVersion", l, StringComparison.Ordinal));
         Assert.Equal(server.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), harness.Informer.ResourceVersion);
     }
 
@@ -67,6 +72,9 @@ public sealed class InformerTests
         await Eventually.TrueAsync(() => harness.RoleOf("ns", "gone") is null && harness.RoleOf("ns", "new") == "c", "re-list reconciled the cache");
         Assert.Equal("b", harness.RoleOf("ns", "stays"));
         Assert.Equal(2, server.Lists.Count());
+
+        // After 410 Gone the cache may be what fell behind: the re-list asks for the latest.
+        Assert.DoesNotContain("resourceVersion", server.Lists.Last(), StringComparison.Ordinal);
         Assert.Equal(1, handler.Deletes);
         await Eventually.TrueAsync(() => server.ActiveWatches == 1, "watching again after the re-list");
     }
