@@ -58,6 +58,7 @@ internal static class WebhookServices
     private static void AddKubernetesApi(IServiceCollection services, WebhookOptions options)
     {
         var api = Connect(options);
+        api.PrefetchServiceAccounts(new InformerOptions().List);
         services.AddSingleton<IKubernetesApi>(api);
         if (options.SelfManagedCertificate)
         {

@@ -104,7 +104,7 @@ internal sealed partial class Informer<TObject, T>
         // client-go's reflector does: one response, no read through to etcd, so a new replica
         // is ready sooner; the watch then brings it up to date. A re-list (after 410 Gone, or a
         // clear) asks for the latest, since the cache may be what fell behind.
-        var options = _listed ? _options.List : _options.List with { ResourceVersion = "0" };
+        var options = _listed ? _options.List : _options.List.FirstList();
         var seen = new HashSet<ObjectKey>();
         string? continueToken = null;
         string resourceVersion;

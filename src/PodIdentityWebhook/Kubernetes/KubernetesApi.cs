@@ -31,6 +31,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
     private static readonly TimeSpan WatchGrace = TimeSpan.FromSeconds(30);
 
     private readonly k8s.Kubernetes _client;
+    private readonly Collection<V1ServiceAccount, V1ServiceAccountList> _serviceAccounts;
     private readonly string? _tlsServerName;
 
     /// <summary>Builds the library client; a client certificate that does not load throws here.</summary>
@@ -39,11 +40,18 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
         configuration.HttpClientTimeout = RequestTimeout;
         _client = new k8s.Kubernetes(configuration);
         _tlsServerName = configuration.TlsServerName;
-        ServiceAccounts = new Collection<V1ServiceAccount, V1ServiceAccountList>(
+        _serviceAccounts = new Collection<V1ServiceAccount, V1ServiceAccountList>(
             this, "/api/v1/serviceaccounts", KubernetesModels.Default.V1ServiceAccount, KubernetesModels.Default.V1ServiceAccountList);
     }
 
-    public IListWatch<V1ServiceAccount> ServiceAccounts { get; }
+    public IListWatch<V1ServiceAccount> ServiceAccounts => _serviceAccounts;
+
+    /// <summary>
+    /// Sends the ServiceAccount informer's first list request now, as the client is made: the list
+    /// of a large cluster is most of a new replica's time to ready, and the host is built while
+    /// it is answered. The informer's first list with these options takes the answer (or its error).
+    /// </summary>
+    public void PrefetchServiceAccounts(ListOptions options) => _serviceAccounts.Prefetch(options.FirstList());
 
     public IListWatch<V1ConfigMap> ConfigMaps(string @namespace) =>
         new Collection<V1ConfigMap, V1ConfigMapList>(
@@ -298,10 +306,30 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
         JsonTypeInfo<TList> listType) : IListWatch<TObject>
         where TList : IKubernetesObject<V1ListMeta>, IItems<TObject>
     {
+        private Prefetched? _prefetched;
+
         public string Path => path;
 
-        public Task<ListPage<TObject>> ListAsync(ListOptions options, string? continueToken, CancellationToken cancellationToken) =>
-            api.ListAsync<TObject, TList>(path, listType, options, continueToken, cancellationToken);
+        public void Prefetch(ListOptions options)
+        {
+            var page = api.ListAsync<TObject, TList>(path, listType, options, continueToken: null, CancellationToken.None);
+
+            // Observed, so a prefetch nobody takes never surfaces as an unobserved exception.
+            _ = page.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            _prefetched = new Prefetched(options, page);
+        }
+
+        public Task<ListPage<TObject>> ListAsync(ListOptions options, string? continueToken, CancellationToken cancellationToken)
+        {
+            if (continueToken is null && Interlocked.Exchange(ref _prefetched, null) is { } prefetched && prefetched.Options == options)
+            {
+                return prefetched.Page.WaitAsync(cancellationToken);
+            }
+
+            return api.ListAsync<TObject, TList>(path, listType, options, continueToken, cancellationToken);
+        }
+
+        private sealed record Prefetched(ListOptions Options, Task<ListPage<TObject>> Page);
 
         public IAsyncEnumerable<WatchEvent<TObject>> WatchAsync(ListOptions options, string resourceVersion, TimeSpan timeout, CancellationToken cancellationToken) =>
             api.WatchAsync(path, objectType, options, resourceVersion, timeout, cancellationToken);

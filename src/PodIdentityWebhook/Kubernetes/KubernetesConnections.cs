@@ -1,4 +1,3 @@
-using System.Security.Cryptography.X509Certificates;
 using k8s;
 using k8s.Authentication;
 using k8s.Exceptions;
@@ -60,35 +59,7 @@ internal static class KubernetesConnections
         }
 
         configuration.UserAgent = UserAgent;
-        TrustOnlyTheClusterCa(configuration);
         return configuration;
-    }
-
-    /// <summary>
-    /// With a cluster CA (the kubeconfig's, or the pod's ca.crt), the API server's certificate is
-    /// checked against that CA alone, as client-go does. The library accepted a certificate the
-    /// machine's store trusts as well, because the TLS layer built every chain against that store
-    /// first: which also meant reading and parsing the whole store (hundreds of files) on the way
-    /// to the first list, the largest single cost of the webhook's start.
-    /// </summary>
-    internal static void TrustOnlyTheClusterCa(KubernetesClientConfiguration configuration)
-    {
-        if (configuration.SkipTlsVerify || configuration.SslCaCerts is not { Count: > 0 } authorities)
-        {
-            return;
-        }
-
-        configuration.FirstMessageHandlerSetup = handler =>
-        {
-            var policy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                RevocationMode = X509RevocationMode.NoCheck,
-                DisableCertificateDownloads = true,
-            };
-            policy.CustomTrustStore.AddRange(authorities);
-            handler.SslOptions.CertificateChainPolicy = policy;
-        };
     }
 
     /// <summary>True when running in a pod: the service env vars, token and CA are there.</summary>

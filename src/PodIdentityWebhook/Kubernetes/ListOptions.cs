@@ -7,4 +7,8 @@ namespace PodIdentityWebhook.Kubernetes;
 /// "0" for whatever the API server's watch cache holds, which it answers without etcd and in
 /// one response, as client-go's informers list the first time.
 /// </param>
-internal sealed record ListOptions(string? LabelSelector = null, string? FieldSelector = null, int Limit = 500, string? ResourceVersion = null);
+internal sealed record ListOptions(string? LabelSelector = null, string? FieldSelector = null, int Limit = 500, string? ResourceVersion = null)
+{
+    /// <summary>An informer's first list: from the API server's watch cache.</summary>
+    public ListOptions FirstList() => this with { ResourceVersion = "0" };
+}

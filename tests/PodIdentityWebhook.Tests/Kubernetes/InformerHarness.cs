@@ -22,9 +22,16 @@ internal sealed class InformerHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly KubernetesApi _client;
 
-    public InformerHarness(FakeApiServer server, InformerOptions? options = null, IInformerHandler<string>? handler = null, TimeProvider? time = null)
+    /// <param name="prefetch">Whether the first list is sent as the client is made, as the webhook does, before the informer exists.</param>
+    public InformerHarness(
+        FakeApiServer server, InformerOptions? options = null, IInformerHandler<string>? handler = null, TimeProvider? time = null, bool prefetch = false)
     {
         _client = new KubernetesApi(new KubernetesClientConfiguration { Host = server.Url });
+        if (prefetch)
+        {
+            _client.PrefetchServiceAccounts((options ?? FastOptions).List);
+        }
+
         Informer = new Informer<V1ServiceAccount, string>(_client.ServiceAccounts, options ?? FastOptions, Project, NullLogger.Instance, handler, time);
         Run = Task.Run(() => Informer.RunAsync(_stop.Token));
     }

@@ -34,6 +34,41 @@ public sealed class InformerTests
     }
 
     [Fact]
+    public async Task A_prefetched_first_list_is_the_informers_first_list()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        for (var i = 0; i < 7; i++)
+        {
+            server.Put("ns", "sa" + i, "role" + i);
+        }
+
+        await using var harness = new InformerHarness(server, prefetch: true);
+        await harness.Informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(Eventually.Deadline);
+
+        Assert.Equal(7, harness.Informer.Count);
+        var lists = server.Lists.ToList();
+        Assert.Equal(3, lists.Count);
+        Assert.Contains("resourceVersion=0", lists[0], StringComparison.Ordinal);
+        Assert.All(lists.Skip(1), l => Assert.Contains("continue=", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_failed_prefetch_is_a_failed_first_list_the_informer_retries()
+    {
+        await using var server = await FakeApiServer.StartAsync();
+        server.Put("ns", "sa", "role");
+        server.FailLists(1);
+
+        await using var harness = new InformerHarness(server, prefetch: true);
+        await harness.Informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(Eventually.Deadline);
+
+        Assert.Equal("role", harness.RoleOf("ns", "sa"));
+        var lists = server.Lists.ToList();
+        Assert.Equal(2, lists.Count);
+        Assert.All(lists, l => Assert.Contains("resourceVersion=0", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Watch_events_add_modify_and_delete_cached_objects()
     {
         await using var server = await FakeApiServer.StartAsync();
