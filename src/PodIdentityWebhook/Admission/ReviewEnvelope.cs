@@ -15,7 +15,7 @@ internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, Js
             return false;
         }
 
-        if (!root.TryGetProperty("apiVersion", out var apiVersion) || apiVersion.ValueKind != JsonValueKind.String)
+        if (!root.TryGetProperty("apiVersion"u8, out var apiVersion) || apiVersion.ValueKind != JsonValueKind.String)
         {
             error = "apiVersion is missing; expected admission.k8s.io/v1 or admission.k8s.io/v1beta1";
             return false;
@@ -36,20 +36,20 @@ internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, Js
             return false;
         }
 
-        if (!root.TryGetProperty("kind", out var kind) || kind.ValueKind != JsonValueKind.String
+        if (!root.TryGetProperty("kind"u8, out var kind) || kind.ValueKind != JsonValueKind.String
             || !kind.ValueEquals(AdmissionConstants.AdmissionReviewKind))
         {
             error = "kind must be AdmissionReview";
             return false;
         }
 
-        if (!root.TryGetProperty("request", out var request) || request.ValueKind != JsonValueKind.Object)
+        if (!root.TryGetProperty("request"u8, out var request) || request.ValueKind != JsonValueKind.Object)
         {
             error = "request is missing or not an object";
             return false;
         }
 
-        if (!request.TryGetProperty("uid", out var uid) || uid.ValueKind != JsonValueKind.String
+        if (!request.TryGetProperty("uid"u8, out var uid) || uid.ValueKind != JsonValueKind.String
             || uid.GetString() is not { Length: > 0 } uidText)
         {
             error = "request.uid is missing or empty";
