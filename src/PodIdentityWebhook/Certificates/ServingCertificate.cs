@@ -8,9 +8,9 @@ namespace PodIdentityWebhook.Certificates;
 /// The certificate chain the webhook port serves, as a context built once per certificate;
 /// each handshake reads <see cref="ContextAsync"/>, so a swap reaches the next connection.
 /// Building a context builds the chain against the machine's CA store, and the first build
-/// reads that store: hundreds of files, most of the CPU of the webhook's start. So the first
-/// context is built on another thread while the host is built and the caches fill, and a
-/// handshake that comes before it is ready waits for it.
+/// reads that store: hundreds of files, the largest single cost of the webhook's start. So
+/// the first context is built on another thread while the host is built and the caches fill,
+/// and a handshake that comes before it is ready waits for it.
 /// </summary>
 internal sealed class ServingCertificate
 {
