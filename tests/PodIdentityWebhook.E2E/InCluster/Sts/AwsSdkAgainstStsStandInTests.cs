@@ -150,8 +150,10 @@ public sealed class AwsSdkAgainstStsStandInTests(StsClusterFixture cluster)
         var issued = await AssumeRoleDirectlyAsync(sts, await cluster.TokenAsync(StsAudience));
         var environment = await BaseEnvironmentAsync(sts);
 
-        var wrongSecret = await cluster.RunClientAsync(WithStaticCredentials(environment, issued.Key, "x" + issued.Secret[1..], issued.Token));
-        var wrongToken = await cluster.RunClientAsync(WithStaticCredentials(environment, issued.Key, issued.Secret, issued.Token[..^4] + "AAAA"));
+        // Each wrong value differs from the issued one whatever that one is: a random secret
+        // starting with "x" once made the "wrong" secret the right one.
+        var wrongSecret = await cluster.RunClientAsync(WithStaticCredentials(environment, issued.Key, Altered(issued.Secret[..1]) + issued.Secret[1..], issued.Token));
+        var wrongToken = await cluster.RunClientAsync(WithStaticCredentials(environment, issued.Key, issued.Secret, issued.Token[..^4] + Altered(issued.Token[^4..])));
         var right = await cluster.RunClientAsync(WithStaticCredentials(environment, issued.Key, issued.Secret, issued.Token));
 
         Assert.StartsWith("error: SignatureDoesNotMatch:", wrongSecret.Stdout, StringComparison.Ordinal);
@@ -162,6 +164,9 @@ public sealed class AwsSdkAgainstStsStandInTests(StsClusterFixture cluster)
             [null, "SignatureDoesNotMatch", "InvalidClientTokenId", null],
             sts.Answers.Select(a => a.ErrorCode));
     }
+
+    /// <summary>Text of the same length that is certainly not <paramref name="text"/>.</summary>
+    private static string Altered(string text) => new(text[0] == 'x' ? 'y' : 'x', text.Length);
 
     private async Task<StsStandIn> StartAsync(TimeProvider? clock = null) =>
         await StsStandIn.StartAsync(new StsStandInOptions
