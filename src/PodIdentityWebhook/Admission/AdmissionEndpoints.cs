@@ -46,6 +46,11 @@ internal static class AdmissionEndpoints
                 await PlainAsync(response, StatusCodes.Status413PayloadTooLarge, $"the review is larger than {maxBytes} bytes (--max-review-bytes)");
                 return;
             case ReviewBodyStatus.NoMemory:
+                // The rest of the body is not read, so the connection closes after the 503 (the
+                // client retries on a new one) rather than Kestrel draining it under memory
+                // pressure: a drain after a shed review failed now and then ("the body reader is
+                // in an invalid state", an error in the log).
+                CloseAfterAnswer(context);
                 await NoMemoryAsync(response, log, budget, lease.Bytes, lease.IsLarge);
                 return;
             case ReviewBodyStatus.Malformed:
