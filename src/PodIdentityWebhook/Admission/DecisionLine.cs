@@ -117,7 +117,7 @@ internal readonly struct DecisionLine : IReadOnlyList<KeyValuePair<string, objec
             json.WriteString("Reason", _reason);
         }
 
-        Span<byte> duration = stackalloc byte[DurationChars];
+        Span<byte> duration = stackalloc byte[DurationText.MaxLength];
         json.WritePropertyName("DurationMs");
         json.WriteRawValue(duration[..DurationText.Format(_durationMs, duration)], skipInputValidation: true);
     }
@@ -227,26 +227,12 @@ internal readonly struct DecisionLine : IReadOnlyList<KeyValuePair<string, objec
             && Append(destination, ref written, " ms)");
     }
 
-    /// <summary>The longest duration text: a double's round-trip form.</summary>
-    private const int DurationChars = DurationText.MaxLength;
-
     private static bool AppendDuration(Span<char> destination, ref int written, double durationMs)
     {
-        Span<byte> text = stackalloc byte[DurationChars];
-        var length = DurationText.Format(durationMs, text);
-        if (destination.Length - written < length)
-        {
-            return false;
-        }
-
+        Span<byte> text = stackalloc byte[DurationText.MaxLength];
         // ASCII digits, a point, perhaps a sign or exponent: one char each.
-        for (var i = 0; i < length; i++)
-        {
-            destination[written + i] = (char)text[i];
-        }
-
-        written += length;
-        return true;
+        return System.Text.Ascii.ToUtf16(text[..DurationText.Format(durationMs, text)], destination[written..], out var length) == OperationStatus.Done
+            && Advance(ref written, length);
     }
 
     private static bool Append(Span<char> destination, ref int written, string text)

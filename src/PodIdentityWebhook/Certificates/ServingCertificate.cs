@@ -60,7 +60,7 @@ internal sealed class ServingCertificate
             }
 
             var context = Build(chain);
-            var current = _context ?? (_context = _first.GetAwaiter().GetResult());
+            var current = _context ??= _first.GetAwaiter().GetResult();
 
             // A handshake that read the previous context an instant ago may still be using it, so
             // it is disposed one replacement later: rotations are hours apart, handshakes take

@@ -89,8 +89,7 @@ internal static class WebhookServices
             services.AddSingleton<IConfigMapSource>(ConfigMapEntries.Empty);
         }
 
-        services.AddSingleton<KubernetesWatchService>();
-        services.AddHostedService(sp => sp.GetRequiredService<KubernetesWatchService>());
+        services.AddHostedService<KubernetesWatchService>();
     }
 
     /// <summary>The API client, built now so a bad kubeconfig or certificate stops startup with a message.</summary>
@@ -124,9 +123,5 @@ internal static class WebhookServices
     {
         services.GetService<ServiceAccountFileSource>()?.Start();
         services.GetService<ContainerCredentialsFileSource>()?.Start();
-
-        // The first list of a large cluster is most of a replica's time to ready: it starts as
-        // soon as its services exist, while the rest of the host is put together and started.
-        services.GetService<KubernetesWatchService>()?.Start();
     }
 }
