@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Startup: process start to /readyz 200 of the published webhook against the real API server
-# (scripts/control-plane.sh) holding 1,000 annotated ServiceAccounts; 5 runs, median.
-#   scripts/measure-startup.sh [--service-accounts N] [--runs N]
+# Startup: process start to /readyz 200 of the published webhook with 1,000 annotated
+# ServiceAccounts, read from a file and from the real API server (scripts/control-plane.sh);
+# 5 runs of each, median.
+#   scripts/measure-startup.sh [--service-accounts N] [--runs N] [--source api|file|both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh

@@ -14,8 +14,8 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: PodIdentityWebhook.Load <command> [options]
-          startup [--service-accounts N] [--runs N]
-                                              process start to /readyz 200 against a real API server
+          startup [--service-accounts N] [--runs N] [--source api|file|both]
+                                              process start to /readyz 200, ServiceAccounts from a real API server and/or a file
           fuzz --url URL --pid PID [--count N] [--seed N] [--write-corpus DIR]
                                               hostile reviews against a running webhook
           soak [--minutes N]                  mixed load with ServiceAccount churn and an API server restart

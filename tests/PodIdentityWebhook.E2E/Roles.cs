@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace PodIdentityWebhook.E2E;
@@ -17,4 +19,22 @@ internal static class Roles
     {
         ["metadata"] = new JsonObject { ["annotations"] = new JsonObject { [AnnotationKey] = Arn(role) } },
     };
+
+    /// <summary>
+    /// <paramref name="count"/> ServiceAccounts <c>app-I</c>, each with the role of its name, spread
+    /// over the namespaces <c>PREFIX-0</c> to <c>PREFIX-(namespaces - 1)</c>, as one multi-document
+    /// YAML stream for <c>--service-accounts-file</c>.
+    /// </summary>
+    public static string ServiceAccountsYaml(int count, string namespacePrefix, int namespaces)
+    {
+        var yaml = new StringBuilder();
+        for (var i = 0; i < count; i++)
+        {
+            yaml.Append("---\napiVersion: v1\nkind: ServiceAccount\nmetadata:\n")
+                .Append(CultureInfo.InvariantCulture, $"  name: app-{i}\n  namespace: {namespacePrefix}-{i % namespaces}\n  annotations:\n")
+                .Append(CultureInfo.InvariantCulture, $"    {AnnotationKey}: {Arn($"app-{i}")}\n");
+        }
+
+        return yaml.ToString();
+    }
 }

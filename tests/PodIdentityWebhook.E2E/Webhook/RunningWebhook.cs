@@ -24,9 +24,10 @@ internal sealed class RunningWebhook : IAsyncDisposable
     private readonly string _folder;
     private bool _disposed;
 
-    private RunningWebhook(ManagedProcess process, string folder, IPAddress host, int port, int metricsPort, string caPem)
+    private RunningWebhook(ManagedProcess process, long startedAt, string folder, IPAddress host, int port, int metricsPort, string caPem)
     {
         _process = process;
+        StartedAt = startedAt;
         _folder = folder;
         Url = new Uri($"https://{new IPEndPoint(host, port)}/mutate");
         MetricsEndpoint = new IPEndPoint(host, metricsPort);
@@ -34,6 +35,13 @@ internal sealed class RunningWebhook : IAsyncDisposable
     }
 
     public Uri Url { get; }
+
+    /// <summary>
+    /// <see cref="System.Diagnostics.Stopwatch.GetTimestamp"/> just before the process was
+    /// started: the start of a start-up measurement, after the harness's own preparation (the
+    /// certificate it writes, the ports it picks).
+    /// </summary>
+    public long StartedAt { get; }
 
     /// <summary>Where the plain-HTTP metrics port listens (<c>/metrics</c>).</summary>
     public IPEndPoint MetricsEndpoint { get; }
@@ -56,16 +64,27 @@ internal sealed class RunningWebhook : IAsyncDisposable
 
     /// <summary>The webhook on <paramref name="host"/>, reading the cluster through <paramref name="kubeconfig"/>.</summary>
     public static Task<RunningWebhook> StartAsync(IPAddress host, string kubeconfig, params string[] flags) =>
-        StartWithAsync(host, null, ["--kubeconfig", kubeconfig, .. flags]);
+        StartWithAsync(host, null, DefaultReadyPoll, ["--kubeconfig", kubeconfig, .. flags]);
+
+    /// <summary>
+    /// The webhook with <paramref name="flags"/> alone (its ServiceAccounts from wherever they
+    /// say), polling <c>/readyz</c> every <paramref name="readyPoll"/>: the start-up measurement
+    /// polls finer than the suites need.
+    /// </summary>
+    public static Task<RunningWebhook> StartAsync(IPAddress host, TimeSpan readyPoll, params string[] flags) =>
+        StartWithAsync(host, null, readyPoll, flags);
 
     /// <summary>
     /// The webhook without an API server, serving the ServiceAccounts of
     /// <c>examples/service-accounts.yaml</c>, with extra environment variables (a heap limit).
     /// </summary>
     public static Task<RunningWebhook> StartLocalAsync(IReadOnlyDictionary<string, string> environment, params string[] flags) =>
-        StartWithAsync(ConfiguredHost() ?? IPAddress.Loopback, environment, ["--service-accounts-file", Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "service-accounts.yaml"), .. flags]);
+        StartWithAsync(ConfiguredHost() ?? IPAddress.Loopback, environment, DefaultReadyPoll, ["--service-accounts-file", Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "service-accounts.yaml"), .. flags]);
 
-    private static async Task<RunningWebhook> StartWithAsync(IPAddress host, IReadOnlyDictionary<string, string>? environment, string[] flags)
+    private static readonly TimeSpan DefaultReadyPoll = TimeSpan.FromMilliseconds(20);
+
+    private static async Task<RunningWebhook> StartWithAsync(
+        IPAddress host, IReadOnlyDictionary<string, string>? environment, TimeSpan readyPoll, string[] flags)
     {
         var folder = Directory.CreateTempSubdirectory("piw-webhook-").FullName;
         var caPem = WriteCertificate(folder, host);
@@ -83,6 +102,7 @@ internal sealed class RunningWebhook : IAsyncDisposable
         }
 
         var (program, prefix) = Command(Product);
+        var startedAt = System.Diagnostics.Stopwatch.GetTimestamp();
         var process = ManagedProcess.Start(program,
         [
             .. prefix,
@@ -93,8 +113,8 @@ internal sealed class RunningWebhook : IAsyncDisposable
             "--tls-key", Path.Combine(folder, "tls.key"),
             .. flags,
         ], Path.Combine(folder, "webhook.log"), environment);
-        var webhook = new RunningWebhook(process, folder, host, port, metricsPort, caPem);
-        await webhook.WaitUntilReadyAsync();
+        var webhook = new RunningWebhook(process, startedAt, folder, host, port, metricsPort, caPem);
+        await webhook.WaitUntilReadyAsync(readyPoll);
         return webhook;
     }
 
@@ -131,10 +151,10 @@ internal sealed class RunningWebhook : IAsyncDisposable
         }
     }
 
-    private async Task WaitUntilReadyAsync()
+    private async Task WaitUntilReadyAsync(TimeSpan poll)
     {
         using var http = new HttpClient(KubeRest.TrustingHandler(CaPem)) { Timeout = TimeSpan.FromSeconds(5) };
-        await _process.WaitUntilServingAsync(http, new Uri(Url, "/readyz"), "the webhook", TimeSpan.FromMilliseconds(20));
+        await _process.WaitUntilServingAsync(http, new Uri(Url, "/readyz"), "the webhook", poll);
     }
 
     private static string WriteCertificate(string folder, IPAddress host)
