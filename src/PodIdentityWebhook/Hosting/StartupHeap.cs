@@ -9,13 +9,16 @@ namespace PodIdentityWebhook.Hosting;
 /// or more collections, each promoting the half-built caches, a quarter of its CPU. The start
 /// runs in a no-GC region instead; once ready, one compacting collection leaves the heap as
 /// small as the collections would have, and hands the rest back to the system. A start that
-/// allocates more than <see cref="Bytes"/> (a very large cluster) leaves the region at that
-/// point and collects as usual from there.
+/// allocates more than the region (a very large cluster) leaves it at that point and collects
+/// as usual from there.
 /// </summary>
 internal static class StartupHeap
 {
-    /// <summary>What the start may allocate before collections resume.</summary>
-    public const long Bytes = 64L * 1024 * 1024;
+    /// <summary>The most a start may allocate before collections resume.</summary>
+    public const long MaxBytes = 64L * 1024 * 1024;
+
+    /// <summary>A region smaller than this is not worth opening.</summary>
+    public const long MinBytes = 16L * 1024 * 1024;
 
     /// <summary>The longest a start keeps collections off, ready or not.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromSeconds(30);
@@ -25,12 +28,30 @@ internal static class StartupHeap
     /// <summary>True from <see cref="Begin"/> (when the GC granted the region) until <see cref="End"/>.</summary>
     public static bool IsOpen => Volatile.Read(ref _state) == 1;
 
-    /// <summary>Enters the region; false where the GC refuses it (a heap limit below <see cref="Bytes"/>).</summary>
+    /// <summary>
+    /// The region for a heap of <paramref name="availableBytes"/> (its hard limit in a container):
+    /// a quarter of it, at most <see cref="MaxBytes"/>; 0 (no region) below <see cref="MinBytes"/>.
+    /// A region is memory the GC must be able to hand out whole, so under a tight limit a large
+    /// one would take what the reviews need.
+    /// </summary>
+    public static long RegionBytes(long availableBytes)
+    {
+        var bytes = Math.Min(MaxBytes, availableBytes / 4);
+        return bytes < MinBytes ? 0 : bytes;
+    }
+
+    /// <summary>Enters the region; false where the heap is too small for one or the GC refuses it.</summary>
     public static bool Begin()
     {
+        var bytes = RegionBytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes);
+        if (bytes == 0)
+        {
+            return false;
+        }
+
         try
         {
-            if (GC.TryStartNoGCRegion(Bytes))
+            if (GC.TryStartNoGCRegion(bytes))
             {
                 Interlocked.Exchange(ref _state, 1);
                 return true;
