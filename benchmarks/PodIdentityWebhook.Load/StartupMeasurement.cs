@@ -41,7 +41,7 @@ internal static class StartupMeasurement
                 var file = Path.Combine(folder, "service-accounts.yaml");
                 await File.WriteAllTextAsync(file, Roles.ServiceAccountsYaml(accounts, NamespacePrefix, Namespaces));
                 await MeasureAsync($"{accounts} ServiceAccounts from a file", runs,
-                    () => RunningWebhook.StartAsync(IPAddress.Loopback, ReadyPoll, null, "--service-accounts-file", file));
+                    () => RunningWebhook.StartAsync(IPAddress.Loopback, ReadyPoll, "--service-accounts-file", file));
             }
             finally
             {
@@ -58,7 +58,7 @@ internal static class StartupMeasurement
                 Console.WriteLine($"control plane ready in {plane.StartupTime.TotalSeconds:F1} s; creating {accounts} annotated ServiceAccounts");
                 await CreateServiceAccountsAsync(plane, accounts);
                 await MeasureAsync($"{accounts} ServiceAccounts from the API server", runs,
-                    () => RunningWebhook.StartAsync(plane.WebhookHost, ReadyPoll, null, "--kubeconfig", plane.KubeconfigPath));
+                    () => RunningWebhook.StartAsync(plane.WebhookHost, ReadyPoll, "--kubeconfig", plane.KubeconfigPath));
             }
             finally
             {

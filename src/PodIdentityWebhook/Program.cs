@@ -20,8 +20,6 @@ if (VerifyCommand.IsRequested(parsed))
     return await VerifyCommand.RunAsync(parsed, Console.Out, Console.Error, CancellationToken.None);
 }
 
-// No collections until the webhook is ready (StartupHeapRelease ends the region).
-StartupHeap.Begin();
 try
 {
     await using var app = await WebhookHost.BuildAsync(parsed.Options!, CancellationToken.None);

@@ -40,7 +40,6 @@ internal static class WebhookHost
         builder.Services.AddHostedService<CertificateReloader>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<MemoryReturner>();
-        builder.Services.AddHostedService<StartupHeapRelease>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>, BoundedBlockPool.Factory>();
         builder.Services.AddHostedService<ShutdownDrain>();
         // The timeout covers the drain and the in-flight reviews after it.
