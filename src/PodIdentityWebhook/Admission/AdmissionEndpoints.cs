@@ -47,9 +47,10 @@ internal static class AdmissionEndpoints
                 return;
             case ReviewBodyStatus.NoMemory:
                 // The rest of the body is not read, so the connection closes after the 503 (the
-                // client retries on a new one) rather than Kestrel draining it under memory
-                // pressure: a drain after a shed review failed now and then ("the body reader is
-                // in an invalid state", an error in the log).
+                // client retries on a new one). Kestrel still reads and discards what the client
+                // goes on sending before it closes (so the client reads the 503 instead of a
+                // reset); that drain now and then logs "the body reader is in an invalid state"
+                // as an error, not yet understood (docs/operating.md).
                 CloseAfterAnswer(context);
                 await NoMemoryAsync(response, log, budget, lease.Bytes, lease.IsLarge);
                 return;
@@ -270,9 +271,10 @@ internal static class AdmissionEndpoints
     }
 
     /// <summary>
-    /// Over HTTP/1.x the connection closes after the answer (HTTP/2 ends just the stream): for
-    /// the rest of a body the webhook will not read, not worth draining, and for every answer
-    /// while the shutdown drain runs (Hosting's DrainConnections).
+    /// Over HTTP/1.x the connection closes after the answer (HTTP/2 ends just the stream): after
+    /// a body the webhook did not read whole, so the connection serves no further review (Kestrel
+    /// still reads and discards the rest first, so the client is not reset before it reads the
+    /// answer), and for every answer while the shutdown drain runs (Hosting's DrainConnections).
     /// </summary>
     internal static void CloseAfterAnswer(HttpContext context)
     {
