@@ -48,9 +48,7 @@ internal static class AdmissionEndpoints
             case ReviewBodyStatus.NoMemory:
                 // The rest of the body is not read, so the connection closes after the 503 (the
                 // client retries on a new one). Kestrel still reads and discards what the client
-                // goes on sending before it closes (so the client reads the 503 instead of a
-                // reset); that drain now and then logs "the body reader is in an invalid state"
-                // as an error, not yet understood (docs/operating.md).
+                // goes on sending before it closes, so the client reads the 503, not a reset.
                 CloseAfterAnswer(context);
                 await NoMemoryAsync(response, log, budget, lease.Bytes, lease.IsLarge);
                 return;
@@ -66,6 +64,10 @@ internal static class AdmissionEndpoints
                 // Abort too: a read cancelled mid-flight leaves Kestrel's body reader unable to
                 // drain the rest, which it would log as an error.
                 AdmissionLog.BodyAbandoned(log, "cut off by the client", started);
+                context.Abort();
+                return;
+            case ReviewBodyStatus.Broken:
+                AdmissionLog.BodyAbandoned(log, $"lost with its connection ({body.Error})", started);
                 context.Abort();
                 return;
         }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Security.Authentication;
 using Microsoft.AspNetCore.Connections;
 
 namespace PodIdentityWebhook.Admission;
@@ -56,6 +57,15 @@ internal static class ReviewBodyReader
             throw;
         }
     }
+
+    /// <summary>
+    /// Kestrel's verdicts on a body's framing that are not a <see cref="BadHttpRequestException"/>:
+    /// a chunk size that overflows comes as an <see cref="IOException"/> around the parse error.
+    /// After these, as after a bad request, Kestrel's reader is ready for the rest to be drained.
+    /// </summary>
+    private static bool IsFramingError(Exception ex) =>
+        ex is OverflowException or FormatException or InvalidDataException
+        || ex is IOException { InnerException: OverflowException or FormatException };
 
     private static async ValueTask<(ReviewBodyStatus Status, string? Error)> CopyAsync(
         System.IO.Pipelines.PipeReader reader, PooledBufferWriter body, ReviewMemoryBudget.Lease lease, long maxBytes,
@@ -142,11 +152,17 @@ internal static class ReviewBodyReader
         {
             return (ReviewBodyStatus.Aborted, null);
         }
-        catch (Exception ex) when (ex is IOException or OverflowException or FormatException or InvalidDataException or InvalidOperationException)
+        catch (Exception ex) when (IsFramingError(ex))
         {
-            // Kestrel reports some malformed chunked framing (a chunk size that overflows: "Bad
-            // chunk size data") as a plain IOException; all of these are the client's fault.
             return (ReviewBodyStatus.Malformed, ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or AuthenticationException or InvalidOperationException)
+        {
+            // TLS or the socket failed under HTTP (a record that does not decrypt, a stream cut
+            // mid-record). No answer can reach the client, and Kestrel's Content-Length reader
+            // stays "reading" after such a failure: answering would make Kestrel drain a reader
+            // it cannot read and log an error, so the connection is dropped instead.
+            return (ReviewBodyStatus.Broken, ex.Message);
         }
         finally
         {

@@ -20,4 +20,10 @@ internal enum ReviewBodyStatus
 
     /// <summary>The peer went away: nothing to answer.</summary>
     Aborted,
+
+    /// <summary>
+    /// The connection under HTTP failed (TLS or the socket): nothing can be answered on it, and
+    /// Kestrel's body reader may be left mid-read, so the connection is dropped.
+    /// </summary>
+    Broken,
 }

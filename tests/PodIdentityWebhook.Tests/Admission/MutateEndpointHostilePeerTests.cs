@@ -98,6 +98,28 @@ public class MutateEndpointHostilePeerTests
         await AssertNoServerErrorsCountedAsync(server);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Client_whose_tls_breaks_mid_body_is_dropped_with_no_error_logged(bool whole)
+    {
+        await using var server = await WebhookServer.StartAsync();
+        var errors = ErrorLog.On(server.Services);
+        await using var connection = await server.Client.OpenRawAsync();
+        await connection.SendHeadAsync(200_000);
+        await connection.SendAsync(new byte[50_000]);
+        await connection.BreakTlsAsync(whole);
+
+        Assert.True(await connection.ClosedWithinAsync(TimeSpan.FromSeconds(10)), "the broken connection is still open");
+        var budget = server.Services.GetRequiredService<ReviewMemoryBudget>();
+        await Poll.UntilAsync(() => Task.FromResult(budget.UsedBytes == 0), "the broken review's memory given back");
+        var reply = await server.Client.MutateAsync(SampleReview);
+
+        Assert.NotEmpty(Reviews.Patch(reply.Response));
+        Assert.True(errors.Errors.Count == 0, string.Join("\n", errors.Errors));
+        await AssertNoServerErrorsCountedAsync(server);
+    }
+
     [Fact]
     public async Task Large_reviews_past_the_budget_get_503_with_retry_after_while_ordinary_reviews_are_answered()
     {

@@ -112,6 +112,30 @@ internal sealed class RawHttpConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Breaks the TLS layer under the HTTP one: writes, straight onto the socket, an
+    /// application-data record whose bytes no key encrypted (<paramref name="whole"/>), or only
+    /// the first bytes of one followed by a FIN, as a client killed mid-write leaves it.
+    /// </summary>
+    public async Task BreakTlsAsync(bool whole)
+    {
+        const int Length = 1024;
+        var record = new byte[5 + Length];
+        record[0] = 23;
+        record[1] = 3;
+        record[2] = 3;
+        record[3] = Length >> 8;
+        record[4] = Length & 0xff;
+        Random.Shared.NextBytes(record.AsSpan(5));
+        var socket = _tcp.GetStream();
+        await socket.WriteAsync(whole ? record : record.AsMemory(0, 100));
+        await socket.FlushAsync();
+        if (!whole)
+        {
+            _tcp.Client.Shutdown(SocketShutdown.Send);
+        }
+    }
+
     /// <summary>Closes with a TCP reset instead of a FIN, as a crashed or killed client does.</summary>
     public void Reset()
     {
