@@ -8,7 +8,9 @@ namespace PodIdentityWebhook.Hosting;
 /// malloc keeps what OpenSSL freed when thousands of TLS connections closed. When the process
 /// has grown well past its resting size and no review has held memory since the last look, one
 /// aggressive, compacting collection and a malloc_trim return the free memory to the system;
-/// at most once per <see cref="MinInterval"/>, so a steady load never pays for it.
+/// at most once per <see cref="MinInterval"/>, so a steady load never pays for it. The first
+/// look, and each of those collections, also drops the pages of the binary's code and
+/// read-only data that start-up (or the burst) touched (<see cref="MappedFiles"/>).
 /// </summary>
 /// <remarks>
 /// The native heap alone is trimmed at every look, load or not: with clients' TLS connections
@@ -35,6 +37,7 @@ internal sealed partial class MemoryReturner(ReviewMemoryBudget budget, ILogger<
 
     private long _restingBytes;
     private long _lastCollection = long.MinValue;
+    private bool _startupReleased;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -55,6 +58,12 @@ internal sealed partial class MemoryReturner(ReviewMemoryBudget budget, ILogger<
     internal bool Check()
     {
         NativeHeap.Trim();
+        if (!_startupReleased)
+        {
+            _startupReleased = true;
+            MappedFiles.ReleaseReadOnly();
+        }
+
         var resident = Environment.WorkingSet;
         var quiet = budget.TakePeak() == 0;
         var due = _lastCollection == long.MinValue || time.GetElapsedTime(_lastCollection) >= MinInterval;
@@ -65,6 +74,7 @@ internal sealed partial class MemoryReturner(ReviewMemoryBudget budget, ILogger<
 
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
+        MappedFiles.ReleaseReadOnly();
         _lastCollection = time.GetTimestamp();
         var after = Environment.WorkingSet;
         _restingBytes = Math.Max(after, _restingBytes);
