@@ -1,7 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
 using Xunit.Abstractions;
 
@@ -56,8 +53,8 @@ public sealed class OtlpExportTests(ITestOutputHelper output)
         using (var http = new HttpClient(KubeRest.TrustingHandler(webhook.CaPem)) { Timeout = TimeSpan.FromSeconds(10) })
         {
             // s3-reader has a role in examples/service-accounts.yaml; default has none.
-            Assert.Contains("\"patch\"", await ReviewAsync(http, webhook, "s3-reader"), StringComparison.Ordinal);
-            Assert.DoesNotContain("\"patch\"", await ReviewAsync(http, webhook, "default"), StringComparison.Ordinal);
+            Assert.Contains("\"patch\"", await webhook.ReviewExampleAsync(http, "s3-reader"), StringComparison.Ordinal);
+            Assert.DoesNotContain("\"patch\"", await webhook.ReviewExampleAsync(http, "default"), StringComparison.Ordinal);
         }
 
         var (spans, metrics) = await WaitForExportAsync(receiver);
@@ -91,18 +88,6 @@ public sealed class OtlpExportTests(ITestOutputHelper output)
         Assert.All(metrics, metric => Assert.Equal("PodIdentityWebhook", metric.Scope));
         Assert.True(PodsMutated(metrics) >= 1, $"pod_identity_webhook_pod_count{{method=\"sts_web_identity\"}} never reached 1{Seen()}");
         Assert.True(ReviewsAnswered(metrics) >= 2, $"http_request_count{{verb=\"POST\",path=\"/mutate\",code=\"200\"}} never reached 2{Seen()}");
-    }
-
-    /// <summary>Posts the example review with <paramref name="serviceAccount"/> as the pod's and returns the answer's body.</summary>
-    private static async Task<string> ReviewAsync(HttpClient http, RunningWebhook webhook, string serviceAccount)
-    {
-        var review = JsonNode.Parse(File.ReadAllText(Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "admission-review.json")))!;
-        review["request"]!["object"]!["spec"]!["serviceAccountName"] = serviceAccount;
-        using var content = new StringContent(review.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(webhook.Url, content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{webhook.Tail()}");
-        return body;
     }
 
     /// <summary>

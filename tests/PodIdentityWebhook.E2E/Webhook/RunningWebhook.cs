@@ -118,6 +118,21 @@ internal sealed class RunningWebhook : IAsyncDisposable
         return webhook;
     }
 
+    /// <summary>
+    /// Posts <c>examples/admission-review.json</c> with its pod's ServiceAccount set to
+    /// <paramref name="serviceAccount"/> and returns the answer's body, which must come with 200.
+    /// </summary>
+    public async Task<string> ReviewExampleAsync(HttpClient http, string serviceAccount)
+    {
+        var review = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "admission-review.json")))!;
+        review["request"]!["object"]!["spec"]!["serviceAccountName"] = serviceAccount;
+        using var content = new StringContent(review.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(Url, content);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{Tail()}");
+        return body;
+    }
+
     /// <summary>The webhook's process id, for reading its memory.</summary>
     public int ProcessId => _process.Id;
 

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
-using System.Text.Json.Nodes;
 using PodIdentityWebhook.E2E.ControlPlane;
 using Xunit.Abstractions;
 
@@ -33,7 +30,8 @@ public sealed class StartUpPagesTests(ITestOutputHelper output)
         }
 
         using var http = new HttpClient(KubeRest.TrustingHandler(webhook.CaPem)) { Timeout = TimeSpan.FromSeconds(10) };
-        var answer = await ReviewAsync(http, webhook);
+        // s3-reader has a role in examples/service-accounts.yaml.
+        var answer = await webhook.ReviewExampleAsync(http, "s3-reader");
         var afterReview = ExecutableReadOnlyResident(webhook.ProcessId);
         output.WriteLine($"binary's read-only pages resident: {atReady} kB at ready, {released} kB after {clock.Elapsed.TotalSeconds:F1} s, {afterReview} kB after a review");
 
@@ -63,17 +61,5 @@ public sealed class StartUpPagesTests(ITestOutputHelper output)
         }
 
         return total;
-    }
-
-    private static async Task<string> ReviewAsync(HttpClient http, RunningWebhook webhook)
-    {
-        // s3-reader has a role in examples/service-accounts.yaml.
-        var review = JsonNode.Parse(File.ReadAllText(Path.Combine(ControlPlaneAssets.RepositoryRoot(), "examples", "admission-review.json")))!;
-        review["request"]!["object"]!["spec"]!["serviceAccountName"] = "s3-reader";
-        using var content = new StringContent(review.ToJsonString(), Encoding.UTF8, "application/json");
-        using var response = await http.PostAsync(webhook.Url, content);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {body}\n{webhook.Tail()}");
-        return body;
     }
 }
