@@ -11,7 +11,7 @@ namespace PodIdentityWebhook.Load;
 /// Process start to <c>/readyz</c> 200 with N annotated ServiceAccounts, read from a real API
 /// server (<c>--source api</c>), from a file (<c>--source file</c>), or both (the default): the
 /// time a new replica (or a rollout) takes before it admits pods. Each run starts a fresh
-/// process; the first run pays the disk cache, so the median counts. The clock starts as the
+/// process, after one start that is not counted (<see cref="MeasureAsync"/>); the median counts. The clock starts as the
 /// process is started, after the harness has written its certificate, and <c>/readyz</c> is
 /// polled every 5 ms, so a figure is at most that much late.
 /// </summary>

@@ -21,7 +21,7 @@ namespace PodIdentityWebhook.Hosting;
 internal static partial class MappedFiles
 {
     private const int MadviseDontNeed = 4;
-    private static bool _unavailable = !OperatingSystem.IsLinux() || Environment.ProcessPath is null;
+    private static bool _unavailable = !OperatingSystem.IsLinux();
 
     private static long _releases;
 
@@ -29,7 +29,7 @@ internal static partial class MappedFiles
     public static long Releases => Interlocked.Read(ref _releases);
 
     /// <summary>Drops the resident pages of the executable's read-only mappings; returns how many bytes of mappings were advised.</summary>
-    public static long ReleaseReadOnly() => _unavailable ? 0 : ReleaseReadOnly(Environment.ProcessPath!);
+    public static long ReleaseReadOnly() => Environment.ProcessPath is { } program ? ReleaseReadOnly(program) : 0;
 
     /// <summary>The same for the file at <paramref name="path"/>, which must be mapped for good (never one being loaded).</summary>
     internal static long ReleaseReadOnly(string path)
