@@ -4,16 +4,21 @@
 #   - bare: a bare Kestrel of the same form (Native AOT, the webhook's runtime settings and
 #     TLS, reading the whole body and answering the webhook's own answer to the review): what
 #     is left between the two is the webhook's work;
+#   - reference: the Go amazon-eks-pod-identity-webhook, as its Dockerfile builds it, from
+#     $REFERENCE_BINARY (default /var/cache/pod-identity-webhook/reference/amazon-eks-pod-identity-webhook;
+#     docs/performance.md says how it was built here). Both then run with the same flags, fed by
+#     the same real kube-apiserver (the E2E suite's control plane) holding the example
+#     ServiceAccounts, on the same certificate;
 #   - REV: the published webhook of git revision REV.
 # For each connection count, prints every round (requests/s, p99, resident memory) and the
 # medians with their spread, B's p99 and B/A round by round; for a webhook side also the bytes
 # it allocated per review.
-#   scripts/load-compare.sh bare|REV [ROUNDS] [SECONDS]    (default 5 rounds of 10 s)
+#   scripts/load-compare.sh bare|reference|REV [ROUNDS] [SECONDS]    (default 5 rounds of 10 s)
 #   CONNECTIONS="16 32" (default) picks the connection counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
-against="${1:?usage: scripts/load-compare.sh bare|REV [ROUNDS] [SECONDS]}"
+against="${1:?usage: scripts/load-compare.sh bare|reference|REV [ROUNDS] [SECONDS]}"
 rounds="${2:-5}"
 seconds="${3:-10}"
 connections="${CONNECTIONS:-16 32}"
@@ -21,15 +26,49 @@ connections="${CONNECTIONS:-16 32}"
 command -v wrk >/dev/null || { scripts/apt.sh update && scripts/apt.sh install wrk; }
 publish_webhook
 
-start() { # PUBLISH_DIR PORT: sets started_pid (no subshell, so cleanup knows the pid)
-  $(webhook_command "$1") --port "$2" --metrics-port "$(( $2 + 1 ))" --bind-address 127.0.0.1 --self-signed-cert \
-    --service-accounts-file examples/service-accounts.yaml --aws-default-region us-west-2 >"$work/webhook-$2.log" 2>&1 &
+# The flags every webhook of the comparison gets besides its ports; against the reference, only
+# flags the two share, and the ServiceAccounts from the API server.
+common_flags=(--bind-address 127.0.0.1 --self-signed-cert --service-accounts-file examples/service-accounts.yaml --aws-default-region us-west-2)
+if [[ "$against" == reference ]]; then
+  reference_binary="${REFERENCE_BINARY:-/var/cache/pod-identity-webhook/reference/amazon-eks-pod-identity-webhook}"
+  [[ -x "$reference_binary" ]] || { echo "load-compare: no reference binary at $reference_binary: build it as docs/performance.md (The Go reference) says, or set REFERENCE_BINARY" >&2; exit 1; }
+  if [[ -z "${KUBEBUILDER_ASSETS:-}" ]]; then KUBEBUILDER_ASSETS="$(scripts/control-plane.sh | tail -n 1)"; export KUBEBUILDER_ASSETS; fi
+  dotnet "$load_tool" control-plane --kubeconfig-out "$work/kubeconfig-path" >"$work/control-plane.log" 2>&1 &
+  pids+=("$!")
+  for _ in $(seq 1 120); do [[ -s "$work/kubeconfig-path" ]] && break; sleep 1; done
+  [[ -s "$work/kubeconfig-path" ]] || { cat "$work/control-plane.log" >&2; echo "load-compare: the control plane did not start" >&2; exit 1; }
+  kubeconfig="$(cat "$work/kubeconfig-path")"
+  "$KUBEBUILDER_ASSETS/kubectl" --kubeconfig "$kubeconfig" apply -f examples/service-accounts.yaml >&2
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=127.0.0.1 \
+    -addext subjectAltName=IP:127.0.0.1 -keyout "$work/tls.key" -out "$work/tls.crt" 2>/dev/null
+  common_flags=(--in-cluster=false --kubeconfig "$kubeconfig" --tls-cert "$work/tls.crt" --tls-key "$work/tls.key" --aws-default-region us-west-2)
+fi
+
+start() { # COMMAND PORT: sets started_pid (no subshell, so cleanup knows the pid)
+  $1 --port "$2" --metrics-port "$(( $2 + 1 ))" "${common_flags[@]}" >"$work/webhook-$2.log" 2>&1 &
   started_pid=$!
   pids+=("$started_pid")
 }
-start "$work/publish" 18453; b_pid="$started_pid"
-wait_ready https://127.0.0.1:18453/readyz
-if [[ "$against" == bare ]]; then
+
+# Ready for this comparison is answering the example review with a patch: the reference has no
+# readiness endpoint (its /healthz answers before its cache holds anything).
+wait_patched() {
+  for _ in $(seq 1 300); do
+    curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json "$1" 2>/dev/null \
+      | grep -q '"patch"' && return 0
+    sleep 0.1
+  done
+  echo "load-compare: $1 never answered the example review with a patch" >&2
+  return 1
+}
+
+start "$(webhook_command "$work/publish")" 18453; b_pid="$started_pid"
+wait_patched https://127.0.0.1:18453/mutate
+if [[ "$against" == reference ]]; then
+  a_label="Go reference ($(basename "$reference_binary"))"
+  start "$reference_binary" 18443; a_pid="$started_pid"
+  wait_patched https://127.0.0.1:18443/mutate
+elif [[ "$against" == bare ]]; then
   a_label="bare Kestrel"
   curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \
     https://127.0.0.1:18453/mutate -o "$work/answer.json"
@@ -40,8 +79,8 @@ else
   git worktree add --detach "$work/base" "$against" >/dev/null
   trap 'git worktree remove --force "$work/base" >/dev/null 2>&1 || true; cleanup' EXIT
   (cd "$work/base" && scripts/publish.sh "$work/publish-base" >&2)
-  start "$work/publish-base" 18443; a_pid="$started_pid"
-  wait_ready https://127.0.0.1:18443/readyz
+  start "$(webhook_command "$work/publish-base")" 18443; a_pid="$started_pid"
+  wait_patched https://127.0.0.1:18443/mutate
 fi
 
 export REVIEW_FILE="$PWD/examples/admission-review.json"

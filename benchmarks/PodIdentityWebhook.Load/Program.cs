@@ -7,6 +7,7 @@ return args switch
     ["fuzz", .. var rest] => await FuzzRun.RunAsync(rest),
     ["soak", .. var rest] => await SoakRun.RunAsync(rest),
     ["attack", .. var rest] => await AttackTable.RunAsync(rest),
+    ["control-plane", .. var rest] => await ControlPlaneRun.RunAsync(rest),
     _ => Usage(),
 };
 
@@ -20,6 +21,8 @@ static int Usage()
                                               hostile reviews against a running webhook
           soak [--minutes N]                  mixed load with ServiceAccount churn and an API server restart
           attack [--seconds N] [--after N]    the hostile-peer attacks, each against its own webhook in a 256Mi heap
+          control-plane --kubeconfig-out FILE
+                                              etcd and kube-apiserver until SIGTERM; FILE gets the kubeconfig's path once ready
         """);
     return 2;
 }
