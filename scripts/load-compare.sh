@@ -68,6 +68,18 @@ if [[ "$against" == reference ]]; then
   a_label="Go reference ($(basename "$reference_binary"))"
   start "$reference_binary" 18443; a_pid="$started_pid"
   wait_patched https://127.0.0.1:18443/mutate
+  # Both must make the same pod of the example review, or the rates compare different work.
+  for port in 18443 18453; do
+    curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \
+      "https://127.0.0.1:$port/mutate" -o "$work/answer-$port.json"
+    python3 scripts/load/resulting-pod.py examples/admission-review.json "$work/answer-$port.json" >"$work/pod-$port.json"
+  done
+  if diff -u "$work/pod-18443.json" "$work/pod-18453.json" >"$work/pod.diff"; then
+    echo "the reference and the webhook make the same pod of the example review"
+  else
+    echo "load-compare: WARNING: the two make different pods of the example review (- reference, + webhook):" >&2
+    cat "$work/pod.diff" >&2
+  fi
 elif [[ "$against" == bare ]]; then
   a_label="bare Kestrel"
   curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \
@@ -89,6 +101,10 @@ rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 # bare Kestrel has no metrics port and reads as 0.
 allocated() { curl -s "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%.0f", $2}' || true; }
 results="$work/rounds.txt"
+# Resting size first, before any load: both sides are ready and have answered one review.
+sleep 6
+idle="idle RSS: A $(rss_mb "$a_pid") MB, B $(rss_mb "$b_pid") MB (6 s after ready, before any load)"
+echo "$idle"
 for c in $connections; do
   for port in 18443 18453; do wrk -t1 -c"$c" -d5s -s scripts/load/review.lua "https://127.0.0.1:$port/mutate" >/dev/null; done
   for round in $(seq 1 "$rounds"); do
@@ -112,6 +128,7 @@ median() { sort -n | awk '{v[NR]=$1} END {m = NR % 2 ? v[(NR+1)/2] : (v[NR/2] + 
 field() { grep "^c$1 round [0-9]* $2:" "$results" | awk -v f="$3" '{print $f}'; }
 echo
 echo "A = $a_label, B = this tree's webhook; $(nproc) cores, $(date -u +%Y-%m-%d), $rounds rounds of $seconds s, alternated"
+echo "$idle"
 for c in $connections; do
   for name in A B; do
     read -r rps rps_low rps_high < <(field "$c" "$name" 5 | median)
