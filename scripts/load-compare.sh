@@ -31,7 +31,7 @@ publish_webhook
 common_flags=(--bind-address 127.0.0.1 --self-signed-cert --service-accounts-file examples/service-accounts.yaml --aws-default-region us-west-2)
 if [[ "$against" == reference ]]; then
   reference_binary="${REFERENCE_BINARY:-/var/cache/pod-identity-webhook/reference/amazon-eks-pod-identity-webhook}"
-  [[ -x "$reference_binary" ]] || { echo "load-compare: no reference binary at $reference_binary: build it as docs/performance.md (The Go reference) says, or set REFERENCE_BINARY" >&2; exit 1; }
+  [[ -x "$reference_binary" ]] || { echo "load-compare: no reference binary at $reference_binary: build it as docs/performance.md (Against the Go reference) says, or set REFERENCE_BINARY" >&2; exit 1; }
   if [[ -z "${KUBEBUILDER_ASSETS:-}" ]]; then KUBEBUILDER_ASSETS="$(scripts/control-plane.sh | tail -n 1)"; export KUBEBUILDER_ASSETS; fi
   dotnet "$load_tool" control-plane --kubeconfig-out "$work/kubeconfig-path" >"$work/control-plane.log" 2>&1 &
   pids+=("$!")
