@@ -50,12 +50,16 @@ start() { # COMMAND PORT: sets started_pid (no subshell, so cleanup knows the pi
   pids+=("$started_pid")
 }
 
+# review_example URL: the answer to examples/admission-review.json, on stdout.
+review_example() {
+  curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json "$1"
+}
+
 # Ready for this comparison is answering the example review with a patch: the reference has no
 # readiness endpoint (its /healthz answers before its cache holds anything).
 wait_patched() {
   for _ in $(seq 1 300); do
-    curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json "$1" 2>/dev/null \
-      | grep -q '"patch"' && return 0
+    review_example "$1" 2>/dev/null | grep -q '"patch"' && return 0
     sleep 0.1
   done
   echo "load-compare: $1 never answered the example review with a patch" >&2
@@ -70,8 +74,7 @@ if [[ "$against" == reference ]]; then
   wait_patched https://127.0.0.1:18443/mutate
   # Both must make the same pod of the example review, or the rates compare different work.
   for port in 18443 18453; do
-    curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \
-      "https://127.0.0.1:$port/mutate" -o "$work/answer-$port.json"
+    review_example "https://127.0.0.1:$port/mutate" >"$work/answer-$port.json"
     python3 scripts/load/resulting-pod.py examples/admission-review.json "$work/answer-$port.json" >"$work/pod-$port.json"
   done
   if diff -u "$work/pod-18443.json" "$work/pod-18453.json" >"$work/pod.diff"; then
@@ -82,8 +85,7 @@ if [[ "$against" == reference ]]; then
   fi
 elif [[ "$against" == bare ]]; then
   a_label="bare Kestrel"
-  curl -ksf -X POST -H 'Content-Type: application/json' --data-binary @examples/admission-review.json \
-    https://127.0.0.1:18453/mutate -o "$work/answer.json"
+  review_example https://127.0.0.1:18453/mutate >"$work/answer.json"
   publish_bare
   start_bare 18443 "$work/answer.json"; a_pid="$bare_pid"
 else

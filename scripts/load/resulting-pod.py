@@ -39,15 +39,13 @@ def main(review_path, answer_path):
             sys.exit(f"resulting-pod: unexpected operation {operation['op']}")
         add(pod, operation["path"], operation["value"])
     spec = pod.get("spec", {})
-    # A webhook that rewrites whole containers from typed structs (the Go reference) writes an
-    # empty "resources", which the API server stores as if absent.
-    for field in ("initContainers", "containers"):
-        for container in spec.get(field, []):
-            if container.get("resources") == {}:
-                del container["resources"]
     spec["volumes"] = by_name(spec.get("volumes", []))
     for field in ("initContainers", "containers"):
         for container in spec.get(field, []):
+            # A webhook that rewrites whole containers from typed structs (the Go reference)
+            # writes an empty "resources", which the API server stores as if absent.
+            if container.get("resources") == {}:
+                del container["resources"]
             for key in ("env", "volumeMounts"):
                 if key in container:
                     container[key] = by_name(container[key])
