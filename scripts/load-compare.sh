@@ -10,9 +10,10 @@
 #     the same real kube-apiserver (the E2E suite's control plane) holding the example
 #     ServiceAccounts, on the same certificate;
 #   - REV: the published webhook of git revision REV.
-# For each connection count, prints every round (requests/s, p99, resident memory) and the
-# medians with their spread, B's p99 and B/A round by round; for a webhook side also the bytes
-# it allocated per review.
+# For each connection count, prints every round (requests/s, p99, resident memory, and the
+# server's own CPU per review, which wrk's share of the cores does not blur), then the medians
+# with their spread, B/A requests/s and A/B CPU per review round by round; for a webhook side
+# also the bytes it allocated per review.
 #   scripts/load-compare.sh bare|reference|REV [ROUNDS] [SECONDS]    (default 5 rounds of 10 s)
 #   CONNECTIONS="16 32" (default) picks the connection counts.
 set -euo pipefail
@@ -102,6 +103,8 @@ rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 # Bytes a webhook has allocated on its GC heap so far (exported on its --metrics-port); the
 # bare Kestrel has no metrics port and reads as 0.
 allocated() { curl -s "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%.0f", $2}' || true; }
+# CPU the process has used so far (user and system), in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 results="$work/rounds.txt"
 # Resting size first, before any load: both sides are ready and have answered one review.
 sleep 6
@@ -113,7 +116,9 @@ for c in $connections; do
     for side in "A 18443 $a_pid" "B 18453 $b_pid"; do
       read -r name port pid <<<"$side"
       before="$(allocated $(( port + 1 )))"
+      cpu_before="$(cpu_ticks "$pid")"
       out="$(wrk -t1 -c"$c" -d"${seconds}s" --latency -s scripts/load/review.lua "https://127.0.0.1:$port/mutate")"
+      cpu_after="$(cpu_ticks "$pid")"
       after="$(allocated $(( port + 1 )))"
       reviews="$(awk '/requests in/ {print $1}' <<<"$out")"
       per_review="-"
@@ -121,7 +126,10 @@ for c in $connections; do
       rps="$(awk '/Requests\/sec/ {print int($2)}' <<<"$out")"
       # wrk prints 1.23ms or 850.00us; in microseconds.
       p99="$(awk '/^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); print int(v)} else if (v ~ /ms$/) {sub(/ms$/, "", v); print int(v * 1000)} else {sub(/s$/, "", v); print int(v * 1000000)}}' <<<"$out")"
-      echo "c$c round $round $name: $rps req/s p99 ${p99} us RSS $(rss_mb "$pid") MB, $per_review B allocated per review" | tee -a "$results"
+      # The server's own CPU per review: wrk shares the cores, so requests/s understates how
+      # much less one side spends; this does not.
+      cpu="$(awk -v t="$(( cpu_after - cpu_before ))" -v hz="$(getconf CLK_TCK)" -v n="$reviews" 'BEGIN {printf "%.1f", t * 1000000 / hz / n}')"
+      echo "c$c round $round $name: $rps req/s p99 ${p99} us RSS $(rss_mb "$pid") MB, CPU $cpu us per review, $per_review B allocated per review" | tee -a "$results"
     done
   done
 done
@@ -136,9 +144,12 @@ for c in $connections; do
     read -r rps rps_low rps_high < <(field "$c" "$name" 5 | median)
     read -r p99 p99_low p99_high < <(field "$c" "$name" 8 | median)
     read -r rss rss_low rss_high < <(field "$c" "$name" 11 | median)
-    echo "c$c $name: median $rps req/s ($rps_low-$rps_high), p99 $p99 us ($p99_low-$p99_high), RSS $rss MB ($rss_low-$rss_high)"
+    read -r cpu cpu_low cpu_high < <(field "$c" "$name" 14 | median)
+    echo "c$c $name: median $rps req/s ($rps_low-$rps_high), p99 $p99 us ($p99_low-$p99_high), RSS $rss MB ($rss_low-$rss_high), CPU $cpu us per review ($cpu_low-$cpu_high)"
   done
   # Round by round, B/A: the machine's noise moves both sides of a round alike.
   read -r ratio low high < <(paste <(field "$c" A 5) <(field "$c" B 5) | awk '{printf "%.3f\n", $2 / $1}' | median)
   echo "c$c B/A requests/s round by round: median $ratio ($low-$high)"
+  read -r ratio low high < <(paste <(field "$c" A 14) <(field "$c" B 14) | awk '{printf "%.3f\n", $1 / $2}' | median)
+  echo "c$c A/B server CPU per review, round by round: median $ratio ($low-$high)"
 done

@@ -178,8 +178,11 @@ internal readonly struct DecisionLine : IReadOnlyList<KeyValuePair<string, objec
         written = 0;
         var listed = 0;
         var more = 0;
-        foreach (var container in mutation.Containers)
+        // By index: the list's enumerator, through the interface, is an object per call (two per line).
+        var containers = mutation.Containers;
+        for (var i = 0; i < containers.Count; i++)
         {
+            var container = containers[i];
             if (container.Outcome != ContainerOutcome.Mutated)
             {
                 continue;
