@@ -11,8 +11,11 @@ namespace PodIdentityWebhook.E2E.Hostile;
 /// </summary>
 internal static class AttackRun
 {
-    /// <summary>The heap limit .NET derives from a 256Mi container limit (75%).</summary>
-    public const string ContainerHeapLimit = "0xC000000";
+    /// <summary>
+    /// The heap limit .NET derives from a 256Mi container limit (75%): 192 MiB, in hex without
+    /// 0x. The Native AOT runtime ignores a value with the 0x prefix, leaving the heap unlimited.
+    /// </summary>
+    public const string ContainerHeapLimit = "C000000";
 
     /// <summary>Starts the published webhook as it runs in a 256Mi container.</summary>
     public static Task<RunningWebhook> StartWebhookAsync() =>
