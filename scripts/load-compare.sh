@@ -100,11 +100,12 @@ fi
 
 export REVIEW_FILE="$PWD/examples/admission-review.json"
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-# Bytes a webhook has allocated on its GC heap so far (exported on its --metrics-port); the
-# bare Kestrel has no metrics port and reads as 0.
+# Bytes a webhook has allocated on its GC heap so far (exported on its --metrics-port); a side
+# without that metric (the bare Kestrel, the reference) reads as empty and prints "-".
 allocated() { curl -s "http://127.0.0.1:$1/metrics" 2>/dev/null | awk '/^dotnet_gc_allocated_bytes_total/ {printf "%.0f", $2}' || true; }
 # CPU the process has used so far (user and system), in clock ticks.
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+ticks_per_second="$(getconf CLK_TCK)"
 results="$work/rounds.txt"
 # Resting size first, before any load: both sides are ready and have answered one review.
 sleep 6
@@ -128,7 +129,7 @@ for c in $connections; do
       p99="$(awk '/^ +99%/ {v=$2; if (v ~ /us$/) {sub(/us$/, "", v); print int(v)} else if (v ~ /ms$/) {sub(/ms$/, "", v); print int(v * 1000)} else {sub(/s$/, "", v); print int(v * 1000000)}}' <<<"$out")"
       # The server's own CPU per review: wrk shares the cores, so requests/s understates how
       # much less one side spends; this does not.
-      cpu="$(awk -v t="$(( cpu_after - cpu_before ))" -v hz="$(getconf CLK_TCK)" -v n="$reviews" 'BEGIN {printf "%.1f", t * 1000000 / hz / n}')"
+      cpu="$(awk -v t="$(( cpu_after - cpu_before ))" -v hz="$ticks_per_second" -v n="$reviews" 'BEGIN {printf "%.1f", t * 1000000 / hz / n}')"
       echo "c$c round $round $name: $rps req/s p99 ${p99} us RSS $(rss_mb "$pid") MB, CPU $cpu us per review, $per_review B allocated per review" | tee -a "$results"
     done
   done
