@@ -41,7 +41,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
         _client = new k8s.Kubernetes(configuration);
         _tlsServerName = configuration.TlsServerName;
         _serviceAccounts = new Collection<V1ServiceAccount, V1ServiceAccountList>(
-            this, "/api/v1/serviceaccounts", KubernetesModels.Default.V1ServiceAccount, KubernetesModels.Default.V1ServiceAccountList);
+            this, "/api/v1/serviceaccounts", KubernetesModels.Read<V1ServiceAccount>(), KubernetesModels.Read<V1ServiceAccountList>());
     }
 
     public IListWatch<V1ServiceAccount> ServiceAccounts => _serviceAccounts;
@@ -55,7 +55,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
 
     public IListWatch<V1ConfigMap> ConfigMaps(string @namespace) =>
         new Collection<V1ConfigMap, V1ConfigMapList>(
-            this, $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps", KubernetesModels.Default.V1ConfigMap, KubernetesModels.Default.V1ConfigMapList);
+            this, $"/api/v1/namespaces/{Uri.EscapeDataString(@namespace)}/configmaps", KubernetesModels.Read<V1ConfigMap>(), KubernetesModels.Read<V1ConfigMapList>());
 
     public async Task<V1ServiceAccount?> GetServiceAccountAsync(string @namespace, string name, CancellationToken cancellationToken)
     {
@@ -66,7 +66,7 @@ internal sealed class KubernetesApi : IKubernetesApi, IJsonObjects, IDisposable
             return null;
         }
 
-        return await ReadAsync(response, "get " + path, KubernetesModels.Default.V1ServiceAccount, cancellationToken);
+        return await ReadAsync(response, "get " + path, KubernetesModels.Read<V1ServiceAccount>(), cancellationToken);
     }
 
     /// <summary>
