@@ -15,7 +15,7 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: PodIdentityWebhook.Load <command> [options]
-          startup [--service-accounts N] [--runs N] [--source api|file|both]
+          startup [--service-accounts N] [--runs N] [--source api|file|both] [--trust-store host|image]
                                               process start to /readyz 200, ServiceAccounts from a real API server and/or a file
           fuzz --url URL --pid PID [--count N] [--seed N] [--write-corpus DIR]
                                               hostile reviews against a running webhook

@@ -13,7 +13,10 @@ namespace PodIdentityWebhook.Load;
 /// time a new replica (or a rollout) takes before it admits pods. Each run starts a fresh
 /// process, after one start that is not counted (<see cref="MeasureAsync"/>); the median counts. The clock starts as the
 /// process is started, after the harness has written its certificate, and <c>/readyz</c> is
-/// polled every 5 ms, so a figure is at most that much late.
+/// polled every 5 ms, so a figure is at most that much late. <c>--trust-store image</c> gives the
+/// webhook the CA store of the image (the one bundle file, no folder of certificates) instead of
+/// the machine's: .NET reads the whole store before the first TLS handshake, and on a host with
+/// a folder of certificates beside the bundle that is most of the start (docs/performance.md).
 /// </summary>
 internal static class StartupMeasurement
 {
@@ -33,6 +36,9 @@ internal static class StartupMeasurement
             throw new ArgumentException($"--source is api, file or both, not \"{source}\"");
         }
 
+        using var trustStore = TrustStore.For(arguments.Text("trust-store", "host"));
+        Console.WriteLine(trustStore.Description);
+
         if (source is "file" or "both")
         {
             var folder = Directory.CreateTempSubdirectory("piw-startup-").FullName;
@@ -41,7 +47,7 @@ internal static class StartupMeasurement
                 var file = Path.Combine(folder, "service-accounts.yaml");
                 await File.WriteAllTextAsync(file, Roles.ServiceAccountsYaml(accounts, NamespacePrefix, Namespaces));
                 await MeasureAsync($"{accounts} ServiceAccounts from a file", runs,
-                    () => RunningWebhook.StartAsync(IPAddress.Loopback, ReadyPoll, "--service-accounts-file", file));
+                    () => RunningWebhook.StartAsync(IPAddress.Loopback, ReadyPoll, trustStore.Environment, "--service-accounts-file", file));
             }
             finally
             {
@@ -58,7 +64,7 @@ internal static class StartupMeasurement
                 Console.WriteLine($"control plane ready in {plane.StartupTime.TotalSeconds:F1} s; creating {accounts} annotated ServiceAccounts");
                 await CreateServiceAccountsAsync(plane, accounts);
                 await MeasureAsync($"{accounts} ServiceAccounts from the API server", runs,
-                    () => RunningWebhook.StartAsync(plane.WebhookHost, ReadyPoll, "--kubeconfig", plane.KubeconfigPath));
+                    () => RunningWebhook.StartAsync(plane.WebhookHost, ReadyPoll, trustStore.Environment, "--kubeconfig", plane.KubeconfigPath));
             }
             finally
             {

@@ -68,11 +68,12 @@ internal sealed class RunningWebhook : IAsyncDisposable
 
     /// <summary>
     /// The webhook with <paramref name="flags"/> alone (its ServiceAccounts from wherever they
-    /// say), polling <c>/readyz</c> every <paramref name="readyPoll"/>: the start-up measurement
-    /// polls finer than the suites need.
+    /// say) and extra <paramref name="environment"/> variables, polling <c>/readyz</c> every
+    /// <paramref name="readyPoll"/>: the start-up measurement polls finer than the suites need.
     /// </summary>
-    public static Task<RunningWebhook> StartAsync(IPAddress host, TimeSpan readyPoll, params string[] flags) =>
-        StartWithAsync(host, null, readyPoll, flags);
+    public static Task<RunningWebhook> StartAsync(
+        IPAddress host, TimeSpan readyPoll, IReadOnlyDictionary<string, string>? environment, params string[] flags) =>
+        StartWithAsync(host, environment, readyPoll, flags);
 
     /// <summary>
     /// The webhook without an API server, serving the ServiceAccounts of
