@@ -88,8 +88,13 @@ public sealed class HelmReleaseTests(NodeCluster cluster, ITestOutputHelper outp
         await using var release = await ChartRelease.CreateAsync(cluster, 3, "down");
         var apps = await release.ServedNamespaceAsync("apps");
         output.WriteLine(await release.InstallAsync("certificates.mode=selfManaged", "replicaCount=1", $"tests.namespace={apps.Name}"));
+        // Scaled down once it serves, as a release that went down would be. Scaled down
+        // straight after the install, while the pod could still be starting, it once took the
+        // busy node more than a minute to delete (a CI run, 2026-12-05); a running one goes in
+        // seconds.
+        await cluster.KubectlAsync("-n", release.Namespace, "rollout", "status", $"deployment/{release.FullName}", "--timeout=120s");
         await cluster.KubectlAsync("-n", release.Namespace, "scale", "deployment", release.FullName, "--replicas=0");
-        await cluster.KubectlAsync("-n", release.Namespace, "wait", "pods", "-l", "app.kubernetes.io/component=pod-identity-webhook", "--for=delete", "--timeout=60s");
+        await cluster.KubectlAsync("-n", release.Namespace, "wait", "pods", "-l", "app.kubernetes.io/component=pod-identity-webhook", "--for=delete", "--timeout=120s");
 
         var (exit, stdout, stderr) = await release.TestAsync();
 
