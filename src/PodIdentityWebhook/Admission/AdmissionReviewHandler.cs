@@ -16,8 +16,6 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
     /// <summary>Deepest JSON nesting accepted; deeper bodies are answered 400.</summary>
     public const int MaxDepth = 256;
 
-    private static readonly JsonDocumentOptions ParseOptions = new() { MaxDepth = MaxDepth };
-
     /// <param name="lease">
     /// When given, the patch is counted in it (see <see cref="ReviewMemoryBudget"/>); running out
     /// throws <see cref="ReviewMemoryExhaustedException"/>.
@@ -26,10 +24,11 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
         ReadOnlySequence<byte> body, PooledBufferWriter output, CancellationToken cancellationToken,
         ReviewMemoryBudget.Lease? lease = null)
     {
-        JsonDocument document;
+        var json = body.IsSingleSegment ? body.First : body.ToArray();
+        PartialJsonDocument document;
         try
         {
-            document = JsonDocument.Parse(body, ParseOptions);
+            document = PartialJsonDocument.Parse(json, ReviewShapes.Review, MaxDepth);
         }
         catch (JsonException ex)
         {
@@ -40,7 +39,7 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
         {
             // Past this check no string of the review fails to read, so whatever resolving or
             // mutating throws is the webhook's fault and reaches the endpoint as one.
-            if (ReviewText.Problem(body, ParseOptions) is { } problem)
+            if (ReviewText.Problem(json.Span, MaxDepth) is { } problem)
             {
                 return AdmissionOutcome.BadRequest($"the review cannot be read: {problem}");
             }
@@ -50,7 +49,7 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
     }
 
     private async ValueTask<AdmissionOutcome> HandleAsync(
-        JsonDocument document, PooledBufferWriter output, ReviewMemoryBudget.Lease? lease, CancellationToken cancellationToken)
+        PartialJsonDocument document, PooledBufferWriter output, ReviewMemoryBudget.Lease? lease, CancellationToken cancellationToken)
     {
         if (!ReviewEnvelope.TryRead(document.RootElement, out var envelope, out var envelopeError))
         {
@@ -91,7 +90,7 @@ internal sealed class AdmissionReviewHandler(IdentityResolver resolver, PodMutat
         return new AdmissionOutcome(200, null, pod.Decide(identity, mutation, reason), mutation.HasPatch ? null : NotMutatedReasons.AlreadyMutated);
     }
 
-    private static int ContainerCount(JsonElement pod)
+    private static int ContainerCount(PartialJsonElement pod)
     {
         var count = 0;
         if (pod.TryGetProperty("spec", out var spec) && spec.ValueKind == JsonValueKind.Object)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using PodIdentityWebhook.Mutation;
 
 namespace PodIdentityWebhook.Admission;
 
@@ -10,6 +11,9 @@ namespace PodIdentityWebhook.Admission;
 internal static class DebugAdmissionEndpoints
 {
     private const int MaxBodyBytes = 1024 * 1024;
+    /// <summary>JsonDocument's default nesting limit, which this hook has always read reviews with.</summary>
+    private const int MaxDepth = 64;
+
     private const string Refusal = "refused by the webhook's /debug/alpha/deny test hook";
 
     public static IEndpointRouteBuilder MapDebugAdmission(this IEndpointRouteBuilder endpoints)
@@ -31,10 +35,12 @@ internal static class DebugAdmissionEndpoints
             return;
         }
 
-        JsonDocument document;
+        using var body = new MemoryStream((int)context.Request.ContentLength.Value);
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+        PartialJsonDocument document;
         try
         {
-            document = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+            document = PartialJsonDocument.Parse(body.GetBuffer().AsMemory(0, (int)body.Length), ReviewShapes.Review, MaxDepth);
         }
         catch (JsonException ex)
         {

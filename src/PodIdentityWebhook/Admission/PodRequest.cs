@@ -5,9 +5,9 @@ using PodIdentityWebhook.Mutation;
 namespace PodIdentityWebhook.Admission;
 
 /// <summary>The pod inside a review, with the names the decision needs.</summary>
-internal readonly record struct PodRequest(JsonElement Object, string Namespace, string PodName, string ServiceAccount)
+internal readonly record struct PodRequest(PartialJsonElement Object, string Namespace, string PodName, string ServiceAccount)
 {
-    public static bool TryRead(JsonElement request, out PodRequest pod, out string error)
+    public static bool TryRead(PartialJsonElement request, out PodRequest pod, out string error)
     {
         pod = default;
         if (request.TryGetProperty("kind"u8, out var requestKind) && requestKind.ValueKind == JsonValueKind.Object
@@ -63,7 +63,7 @@ internal readonly record struct PodRequest(JsonElement Object, string Namespace,
     public AdmissionDecision Decide(PodIdentity? identity, MutationResult? mutation, string? reason) =>
         new(Namespace, PodName, ServiceAccount, identity, mutation, reason);
 
-    private static string String(JsonElement parent, ReadOnlySpan<byte> name) =>
+    private static string String(PartialJsonElement parent, ReadOnlySpan<byte> name) =>
         parent.ValueKind == JsonValueKind.Object
         && parent.TryGetProperty(name, out var value)
         && value.ValueKind == JsonValueKind.String

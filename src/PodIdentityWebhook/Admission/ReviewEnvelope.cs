@@ -4,9 +4,9 @@ using PodIdentityWebhook.Mutation;
 namespace PodIdentityWebhook.Admission;
 
 /// <summary>The parts of an AdmissionReview the response must echo.</summary>
-internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, JsonElement Request)
+internal readonly record struct ReviewEnvelope(string ApiVersion, string Uid, PartialJsonElement Request)
 {
-    public static bool TryRead(JsonElement root, out ReviewEnvelope envelope, out string error)
+    public static bool TryRead(PartialJsonElement root, out ReviewEnvelope envelope, out string error)
     {
         envelope = default;
         if (root.ValueKind != JsonValueKind.Object)

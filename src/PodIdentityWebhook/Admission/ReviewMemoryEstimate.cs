@@ -3,9 +3,10 @@ using System.Text.Json;
 namespace PodIdentityWebhook.Admission;
 
 /// <summary>
-/// How much memory parsing a review body takes beyond the body itself. JsonDocument keeps a
-/// 12-byte row per JSON token and doubles its table as it grows, so the cost follows the
-/// number of tokens, not the number of bytes: 300 KB of empty containers is 200,000 tokens.
+/// How much memory parsing a review body takes beyond the body itself. The parse
+/// (Mutation/PartialJsonDocument) keeps at most one 12-byte row per JSON token and doubles its
+/// table as it grows, so the cost follows the number of tokens, not the number of bytes: 300 KB
+/// of empty containers is 200,000 tokens.
 /// </summary>
 internal static class ReviewMemoryEstimate
 {

@@ -185,7 +185,8 @@ internal static class ExplainCommand
 
         var mutator = new PodMutator(MutationSettings.From(options), random);
         using var patch = new PooledBufferWriter();
-        using var document = JsonDocument.Parse(target.Pod.ToJsonString());
+        using var document = PartialJsonDocument.Parse(
+            System.Text.Encoding.UTF8.GetBytes(target.Pod.ToJsonString()), ReviewShapes.Pod, AdmissionReviewHandler.MaxDepth);
         var mutation = mutator.Mutate(document.RootElement, identity, patch);
         var pod = mutation.HasPatch ? JsonPatchApplier.Apply(target.Pod.DeepClone(), patch.WrittenSpan) : target.Pod;
         return new Explanation(

@@ -8,7 +8,7 @@ internal static class PodJson
     private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name");
 
     /// <summary>Whether a list holds an item with this name; <paramref name="index"/> -1 means spec.<paramref name="field"/>.</summary>
-    public static bool HasNamedItem(JsonElement items, string name, string field, int index)
+    public static bool HasNamedItem(PartialJsonElement items, string name, string field, int index)
     {
         if (items.ValueKind != JsonValueKind.Array)
         {
@@ -40,7 +40,7 @@ internal static class PodJson
     /// object); otherwise it must be of the <paramref name="expected"/> kind, because the
     /// patch would otherwise replace what the owner wrote.
     /// </summary>
-    public static JsonElement Property(JsonElement parent, string name, JsonValueKind expected, string where)
+    public static PartialJsonElement Property(PartialJsonElement parent, string name, JsonValueKind expected, string where)
     {
         if (parent.ValueKind != JsonValueKind.Object
             || !parent.TryGetProperty(name, out var value)
@@ -55,7 +55,7 @@ internal static class PodJson
     }
 
     /// <summary>A container's list field; the path in the message is only built on failure.</summary>
-    public static JsonElement ContainerProperty(JsonElement container, string name, string field, int index)
+    public static PartialJsonElement ContainerProperty(PartialJsonElement container, string name, string field, int index)
     {
         if (!container.TryGetProperty(name, out var value) || value.ValueKind is JsonValueKind.Null or JsonValueKind.Array)
         {
@@ -65,7 +65,7 @@ internal static class PodJson
         throw new PodShapeException($"spec.{field}[{index}].{name} must be an array, not {Describe(value.ValueKind)}");
     }
 
-    public static bool TryGetPath(JsonElement element, out JsonElement value, params ReadOnlySpan<string> path)
+    public static bool TryGetPath(PartialJsonElement element, out PartialJsonElement value, params ReadOnlySpan<string> path)
     {
         value = element;
         foreach (var segment in path)
@@ -80,7 +80,7 @@ internal static class PodJson
         return true;
     }
 
-    public static bool TryGetString(JsonElement parent, string name, out string value)
+    public static bool TryGetString(PartialJsonElement parent, string name, out string value)
     {
         if (parent.ValueKind == JsonValueKind.Object
             && parent.TryGetProperty(name, out var element)

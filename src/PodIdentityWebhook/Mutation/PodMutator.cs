@@ -31,7 +31,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         settings.ContainerCredentialsTokenMountPath,
         settings.ContainerCredentialsTokenPath);
 
-    public MutationResult Mutate(JsonElement pod, PodIdentity identity, IBufferWriter<byte> patchOutput)
+    public MutationResult Mutate(PartialJsonElement pod, PodIdentity identity, IBufferWriter<byte> patchOutput)
     {
         if (pod.ValueKind != JsonValueKind.Object)
         {
@@ -68,7 +68,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
             (IReadOnlyList<string>?)warnings ?? []);
     }
 
-    private long TokenExpiration(PodIdentity identity, JsonElement annotations, ref List<string>? warnings)
+    private long TokenExpiration(PodIdentity identity, PartialJsonElement annotations, ref List<string>? warnings)
     {
         var expiration = identity.TokenExpiration;
         if (PodJson.TryGetString(annotations, settings.TokenExpirationAnnotationKey, out var text))
@@ -95,7 +95,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         return expiration;
     }
 
-    private IReadOnlyList<string>? SkipList(JsonElement annotations, ref List<string>? warnings)
+    private IReadOnlyList<string>? SkipList(PartialJsonElement annotations, ref List<string>? warnings)
     {
         if (!PodJson.TryGetString(annotations, settings.SkipContainersAnnotationKey, out var text))
         {
@@ -119,7 +119,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         return isWindows ? "C:" + path.Replace('/', '\\') : path;
     }
 
-    private static bool AddLabel(JsonPatchWriter patch, JsonElement metadata)
+    private static bool AddLabel(JsonPatchWriter patch, PartialJsonElement metadata)
     {
         var labels = PodJson.Property(metadata, "labels", JsonValueKind.Object, "metadata.labels");
         if (labels.ValueKind == JsonValueKind.Object)
@@ -158,7 +158,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         return true;
     }
 
-    private static bool AddVolume(JsonPatchWriter patch, JsonElement spec, Mode mode, string audience, long expiration)
+    private static bool AddVolume(JsonPatchWriter patch, PartialJsonElement spec, Mode mode, string audience, long expiration)
     {
         var volumes = PodJson.Property(spec, "volumes", JsonValueKind.Array, "spec.volumes");
         Utf8JsonWriter writer;
@@ -187,7 +187,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private void MutateContainers(
         JsonPatchWriter patch,
-        JsonElement spec,
+        PartialJsonElement spec,
         string field,
         bool isInit,
         Mode mode,
@@ -212,7 +212,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
 
     private ContainerDecision MutateContainer(
         JsonPatchWriter patch,
-        JsonElement container,
+        PartialJsonElement container,
         string field,
         int index,
         bool isInit,
@@ -284,7 +284,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
     }
 
     private static void WriteEnv(
-        JsonPatchWriter patch, JsonElement env, string field, int index, List<(string Name, string Value)> added, Span<char> path)
+        JsonPatchWriter patch, PartialJsonElement env, string field, int index, List<(string Name, string Value)> added, Span<char> path)
     {
         if (env.ValueKind == JsonValueKind.Array)
         {
@@ -309,7 +309,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
         patch.EndAdd();
     }
 
-    private static void WriteMount(JsonPatchWriter patch, JsonElement mounts, string field, int index, Mode mode, Span<char> path)
+    private static void WriteMount(JsonPatchWriter patch, PartialJsonElement mounts, string field, int index, Mode mode, Span<char> path)
     {
         var asList = mounts.ValueKind != JsonValueKind.Array;
         var writer = patch.BeginAdd(Format(path, field, index, asList ? "volumeMounts" : "volumeMounts/-"));
@@ -340,7 +340,7 @@ internal sealed class PodMutator(MutationSettings settings, IRandomSource random
     /// One pass over a container's env: does it already hold the mode's credential variables,
     /// a region variable, and AWS_STS_REGIONAL_ENDPOINTS? Names compare as UTF-8 bytes.
     /// </summary>
-    private static (bool Credentials, bool Region, bool RegionalSts) ScanEnv(JsonElement env, bool containerCredentials)
+    private static (bool Credentials, bool Region, bool RegionalSts) ScanEnv(PartialJsonElement env, bool containerCredentials)
     {
         bool credentials = false, region = false, regionalSts = false;
         if (env.ValueKind != JsonValueKind.Array)

@@ -5,7 +5,7 @@ namespace PodIdentityWebhook.Mutation;
 /// <summary>Whether a pod runs on Windows, where the token path takes the <c>C:\</c> form.</summary>
 internal static class WindowsPods
 {
-    public static bool IsWindows(JsonElement spec)
+    public static bool IsWindows(PartialJsonElement spec)
     {
         var nodeSelector = PodJson.Property(spec, "nodeSelector", JsonValueKind.Object, "spec.nodeSelector");
         if (IsWindowsValue(nodeSelector, PodNames.OsLabel) || IsWindowsValue(nodeSelector, PodNames.BetaOsLabel))
@@ -16,7 +16,7 @@ internal static class WindowsPods
         return RequiredAffinityPinsWindows(spec);
     }
 
-    private static bool IsWindowsValue(JsonElement selector, string key) =>
+    private static bool IsWindowsValue(PartialJsonElement selector, string key) =>
         selector.ValueKind == JsonValueKind.Object
         && selector.TryGetProperty(key, out var value)
         && value.ValueKind == JsonValueKind.String
@@ -26,7 +26,7 @@ internal static class WindowsPods
     /// True when every required node-selector term (terms are ORed) contains an expression
     /// that only admits Windows nodes, so the pod can only ever run on Windows.
     /// </summary>
-    private static bool RequiredAffinityPinsWindows(JsonElement spec)
+    private static bool RequiredAffinityPinsWindows(PartialJsonElement spec)
     {
         if (!PodJson.TryGetPath(spec, out var terms, "affinity", "nodeAffinity", "requiredDuringSchedulingIgnoredDuringExecution", "nodeSelectorTerms")
             || terms.ValueKind != JsonValueKind.Array
@@ -46,7 +46,7 @@ internal static class WindowsPods
         return true;
     }
 
-    private static bool TermPinsWindows(JsonElement term)
+    private static bool TermPinsWindows(PartialJsonElement term)
     {
         if (term.ValueKind != JsonValueKind.Object
             || !term.TryGetProperty("matchExpressions", out var expressions)

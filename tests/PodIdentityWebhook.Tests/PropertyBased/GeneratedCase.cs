@@ -1,5 +1,6 @@
 using System.Buffers;
-using System.Text.Json;
+using System.Text;
+using PodIdentityWebhook.Admission;
 using PodIdentityWebhook.Identity;
 using PodIdentityWebhook.Mutation;
 using PodIdentityWebhook.Options;
@@ -28,7 +29,7 @@ internal sealed class GeneratedCase(string podJson, PodIdentity identity, string
     {
         var mutator = new PodMutator(
             MutationSettings.From(new WebhookOptions { AwsDefaultRegion = AwsDefaultRegion }), FixedRandomSource.LowerBound);
-        using var pod = JsonDocument.Parse(podJson ?? PodJson);
+        using var pod = PartialJsonDocument.Parse(Encoding.UTF8.GetBytes(podJson ?? PodJson), ReviewShapes.Pod, AdmissionReviewHandler.MaxDepth);
         var patch = new ArrayBufferWriter<byte>();
         var result = mutator.Mutate(pod.RootElement, Identity, patch);
         return (result, patch.WrittenSpan.ToArray());
