@@ -58,7 +58,15 @@ internal readonly struct DecisionLine : IReadOnlyList<KeyValuePair<string, objec
 
     public static Func<DecisionLine, Exception?, string> Formatter { get; } = (line, _) => line.ToString();
 
-    private static JsonEncodedText ContainersProperty { get; } = JsonEncodedText.Encode("Containers");
+    // The fields' names, encoded once rather than on every line.
+    private static readonly JsonEncodedText PodProperty = JsonEncodedText.Encode("Pod");
+    private static readonly JsonEncodedText NamespaceProperty = JsonEncodedText.Encode("Namespace");
+    private static readonly JsonEncodedText ServiceAccountProperty = JsonEncodedText.Encode("ServiceAccount");
+    private static readonly JsonEncodedText ModeProperty = JsonEncodedText.Encode("Mode");
+    private static readonly JsonEncodedText ContainersProperty = JsonEncodedText.Encode("Containers");
+    private static readonly JsonEncodedText OperationsProperty = JsonEncodedText.Encode("Operations");
+    private static readonly JsonEncodedText ReasonProperty = JsonEncodedText.Encode("Reason");
+    private static readonly JsonEncodedText DurationMsProperty = JsonEncodedText.Encode("DurationMs");
 
     public int Count => _mutation is null ? 7 : 8;
 
@@ -103,22 +111,22 @@ internal readonly struct DecisionLine : IReadOnlyList<KeyValuePair<string, objec
 
     public void WriteFields(Utf8JsonWriter json)
     {
-        json.WriteString("Pod", _pod);
-        json.WriteString("Namespace", _namespace);
-        json.WriteString("ServiceAccount", _serviceAccount);
-        json.WriteString("Mode", _mode);
+        json.WriteString(PodProperty, _pod);
+        json.WriteString(NamespaceProperty, _namespace);
+        json.WriteString(ServiceAccountProperty, _serviceAccount);
+        json.WriteString(ModeProperty, _mode);
         if (_mutation is { } mutation)
         {
             WriteText(json, ContainersProperty, mutation, ContainersWriter);
-            json.WriteNumber("Operations", mutation.PatchOperations);
+            json.WriteNumber(OperationsProperty, mutation.PatchOperations);
         }
         else
         {
-            json.WriteString("Reason", _reason);
+            json.WriteString(ReasonProperty, _reason);
         }
 
         Span<byte> duration = stackalloc byte[DurationText.MaxLength];
-        json.WritePropertyName("DurationMs");
+        json.WritePropertyName(DurationMsProperty);
         json.WriteRawValue(duration[..DurationText.Format(_durationMs, duration)], skipInputValidation: true);
     }
 

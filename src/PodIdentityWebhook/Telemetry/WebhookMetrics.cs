@@ -62,8 +62,8 @@ internal sealed class WebhookMetrics : IDisposable
     public const string AdmissionDuration = "admission_duration_seconds";
 
     private readonly Counter<long> _missingServiceAccounts;
-    private readonly Counter<long> _pods;
-    private readonly Counter<long> _notMutated;
+    private readonly LabelledCounts _pods;
+    private readonly LabelledCounts _notMutated;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestLatencies;
     private readonly Histogram<double> _admissionDuration;
@@ -79,7 +79,7 @@ internal sealed class WebhookMetrics : IDisposable
         Meter = new Meter(MeterName);
         _missingServiceAccounts = Meter.CreateCounter<long>(
             MissingServiceAccountCount, description: "Pods admitted without mutation because their ServiceAccount was not found");
-        _pods = Meter.CreateCounter<long>(PodCount, description: "Pods resolved to an identity by the webhook, by credential method");
+        _pods = new LabelledCounts(Meter, PodCount, "method", "Pods resolved to an identity by the webhook, by credential method");
         Meter.CreateObservableGauge(
             Used, () => Volatile.Read(ref _used), description: "1 once the webhook has cached a ServiceAccount or resolved an identity for a pod");
         if (certificateNotAfter is not null)
@@ -103,7 +103,7 @@ internal sealed class WebhookMetrics : IDisposable
             Meter, time, (ServiceAccountCacheSize, ServiceAccountLastSync, ServiceAccountWatchRestarts), "ServiceAccounts");
         ConfigMap = new WatchInstruments(
             Meter, time, (ConfigMapCacheSize, ConfigMapLastSync, ConfigMapWatchRestarts), "Identities of the pod-identity-webhook ConfigMap");
-        _notMutated = Meter.CreateCounter<long>(PodNotMutatedCount, description: "Pods examined and left without a patch, by reason");
+        _notMutated = new LabelledCounts(Meter, PodNotMutatedCount, "reason", "Pods examined and left without a patch, by reason");
 
         _requests = Meter.CreateCounter<long>(
             RequestCount, description: "Counter of requests broken out for each verb, path, and response code.");
@@ -140,10 +140,10 @@ internal sealed class WebhookMetrics : IDisposable
     public void MissingServiceAccount() => _missingServiceAccounts.Add(1);
 
     /// <param name="method">The reference's name for how the pod gets credentials (Identity's IdentityModeNames).</param>
-    public void PodMutated(string method) => _pods.Add(1, new KeyValuePair<string, object?>("method", method));
+    public void PodMutated(string method) => _pods.Add(method, 1);
 
     /// <param name="reason">One of <see cref="NotMutatedReasons"/>, so the series stay few.</param>
-    public void PodNotMutated(string reason) => _notMutated.Add(1, new KeyValuePair<string, object?>("reason", reason));
+    public void PodNotMutated(string reason) => _notMutated.Add(reason, 1);
 
     /// <summary>Flips <see cref="Used"/> to 1; cheap enough for every admission.</summary>
     public void IdentitySeen()
@@ -175,11 +175,11 @@ internal sealed class WebhookMetrics : IDisposable
         ServiceAccounts.PublishZero();
         foreach (var method in methods)
         {
-            _pods.Add(0, new KeyValuePair<string, object?>("method", method));
+            _pods.Add(method, 0);
         }
         foreach (var reason in NotMutatedReasons.All)
         {
-            _notMutated.Add(0, new KeyValuePair<string, object?>("reason", reason));
+            _notMutated.Add(reason, 0);
         }
     }
 
@@ -201,6 +201,71 @@ internal sealed class WebhookMetrics : IDisposable
     }
 
     public void Dispose() => Meter.Dispose();
+
+    /// <summary>
+    /// A counter with one label whose values come from a fixed set of the callers' constants,
+    /// counted per review without OpenTelemetry's lookup of the label: a plain count per value,
+    /// which the meter reads as an observable counter at each collection, so <c>/metrics</c> and
+    /// OTLP show the same counter, its series in the order they were first counted (or
+    /// published at 0).
+    /// </summary>
+    private sealed class LabelledCounts
+    {
+        private readonly string _label;
+        private readonly Lock _adding = new();
+        private Series[] _series = [];
+
+        public LabelledCounts(Meter meter, string name, string label, string description)
+        {
+            _label = label;
+            meter.CreateObservableCounter(name, Observe, description: description);
+        }
+
+        public void Add(string value, long delta) => Interlocked.Add(ref (Find(value) ?? Added(value)).Count, delta);
+
+        private Series? Find(string value)
+        {
+            foreach (var series in Volatile.Read(ref _series))
+            {
+                if (series.Value == value)
+                {
+                    return series;
+                }
+            }
+
+            return null;
+        }
+
+        private Series Added(string value)
+        {
+            lock (_adding)
+            {
+                if (Find(value) is { } existing)
+                {
+                    return existing;
+                }
+
+                var added = new Series(value);
+                Volatile.Write(ref _series, [.. _series, added]);
+                return added;
+            }
+        }
+
+        private IEnumerable<Measurement<long>> Observe()
+        {
+            foreach (var series in Volatile.Read(ref _series))
+            {
+                yield return new Measurement<long>(Volatile.Read(ref series.Count), new KeyValuePair<string, object?>(_label, series.Value));
+            }
+        }
+
+        private sealed class Series(string value)
+        {
+            public long Count;
+
+            public string Value { get; } = value;
+        }
+    }
 
     // Interned texts for the codes the webhook answers with, so counting allocates nothing.
     private static string StatusCodeText(int code) => code switch
