@@ -250,24 +250,14 @@ internal readonly struct PartialJsonElement
         return row >= 0;
     }
 
-    public bool TryGetProperty(string name, out PartialJsonElement value)
-    {
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(name.Length);
-        Span<byte> utf8 = maxBytes <= 256 ? stackalloc byte[256] : new byte[maxBytes];
-        return TryGetProperty(utf8[..Encoding.UTF8.GetBytes(name, utf8)], out value);
-    }
+    public bool TryGetProperty(string name, out PartialJsonElement value) => TryGetProperty(Utf8(name, stackalloc byte[256]), out value);
 
     /// <summary>The string's text; null for a JSON null.</summary>
     public string? GetString() => ValueKind == JsonValueKind.Null ? null : Require(JsonValueKind.String).GetString(_row);
 
     public bool ValueEquals(ReadOnlySpan<byte> utf8Text) => Require(JsonValueKind.String).TextEquals(_row, utf8Text);
 
-    public bool ValueEquals(string text)
-    {
-        var maxBytes = Encoding.UTF8.GetMaxByteCount(text.Length);
-        Span<byte> utf8 = maxBytes <= 256 ? stackalloc byte[256] : new byte[maxBytes];
-        return ValueEquals(utf8[..Encoding.UTF8.GetBytes(text, utf8)]);
-    }
+    public bool ValueEquals(string text) => ValueEquals(Utf8(text, stackalloc byte[256]));
 
     public int GetArrayLength()
     {
@@ -285,6 +275,12 @@ internal readonly struct PartialJsonElement
         Require(JsonValueKind.Array);
         return new ArrayEnumerator(_document!, _row);
     }
+
+    /// <summary><paramref name="text"/> in UTF-8, in <paramref name="scratch"/> when it fits.</summary>
+    private static ReadOnlySpan<byte> Utf8(string text, Span<byte> scratch) =>
+        Encoding.UTF8.GetMaxByteCount(text.Length) <= scratch.Length
+            ? scratch[..Encoding.UTF8.GetBytes(text, scratch)]
+            : Encoding.UTF8.GetBytes(text);
 
     /// <summary>The document, when this value is of <paramref name="kind"/>; otherwise the exception JsonElement throws.</summary>
     private PartialJsonDocument Require(JsonValueKind kind) =>
