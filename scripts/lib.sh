@@ -11,6 +11,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# wrk, offering TLS 1.3's suites as a kube-apiserver does (scripts/load/api-server-client.cnf),
+# so the server negotiates what it negotiates in a cluster; the servers' own environment is
+# left alone.
+wrk_openssl_conf="$PWD/scripts/load/api-server-client.cnf"
+wrk() {
+  OPENSSL_CONF="$wrk_openssl_conf" command wrk "$@"
+}
+
 publish_webhook() {
   scripts/publish.sh "$work/publish" >&2
   dotnet build benchmarks/PodIdentityWebhook.Load -c Release -nologo -v quiet >&2

@@ -99,6 +99,11 @@ else
 fi
 
 export REVIEW_FILE="$PWD/examples/admission-review.json"
+# The TLS 1.3 suite each side negotiates with wrk, which offers them as a kube-apiserver does
+# (scripts/lib.sh): both should show what they would use in a cluster.
+tls_suite() { OPENSSL_CONF="$wrk_openssl_conf" openssl s_client -connect "127.0.0.1:$1" </dev/null 2>/dev/null | awk '/Cipher is/ {print $NF; exit}'; }
+suites="TLS with wrk: A $(tls_suite 18443), B $(tls_suite 18453)"
+echo "$suites"
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 # Bytes a webhook has allocated on its GC heap so far (exported on its --metrics-port); a side
 # without that metric (the bare Kestrel, the reference) reads as empty and prints "-".
@@ -140,6 +145,7 @@ field() { grep "^c$1 round [0-9]* $2:" "$results" | awk -v f="$3" '{print $f}'; 
 echo
 echo "A = $a_label, B = this tree's webhook; $(nproc) cores, $(date -u +%Y-%m-%d), $rounds rounds of $seconds s, alternated"
 echo "$idle"
+echo "$suites"
 for c in $connections; do
   for name in A B; do
     read -r rps rps_low rps_high < <(field "$c" "$name" 5 | median)
