@@ -21,8 +21,8 @@
 #   scripts/cluster.sh tag IMAGE NEW  another name for an imported image (an upgrade to a
 #                                     new tag without a new build)
 #
-# Needs root and Debian's containerd, runc, containernetworking-plugins, iptables, conntrack,
-# iproute2, openssl and buildah; it says which are missing rather than installing them.
+# Needs root and Debian's containerd, runc, containernetworking-plugins, iptables, nftables,
+# conntrack, iproute2, openssl and buildah; it says which are missing rather than installing them.
 # State lives in $CLUSTER_STATE (default /var/lib/pod-identity-webhook/cluster), logs in its
 # logs/ folder. No image registry is reachable: images are imported, and pods use
 # imagePullPolicy Never or IfNotPresent. Pods have no DNS server (their resolv.conf names
@@ -59,11 +59,15 @@ require() {
       ip6tables-save ip6tables-restore conntrack ip openssl buildah sysctl mountpoint; do
     command -v "$tool" >/dev/null || missing+=("$tool")
   done
+  # down removes the tables up created with nft where iptables is nf_tables underneath.
+  if iptables --version 2>/dev/null | grep -q nf_tables; then
+    command -v nft >/dev/null || missing+=(nft)
+  fi
   for plugin in bridge host-local loopback; do
     [[ -x /usr/lib/cni/$plugin ]] || missing+=("/usr/lib/cni/$plugin")
   done
   if (( ${#missing[@]} > 0 )); then
-    die "missing: ${missing[*]}. Install them: apt-get install containerd runc containernetworking-plugins iptables conntrack iproute2 openssl buildah"
+    die "missing: ${missing[*]}. Install them: apt-get install containerd runc containernetworking-plugins iptables nftables conntrack iproute2 openssl buildah"
   fi
   [[ -d /sys/fs/cgroup/memory && -d /sys/fs/cgroup/cpu ]] \
     || die "cgroup v1 hierarchies (memory, cpu) are not mounted under /sys/fs/cgroup; the kubelet here is set up for cgroup v1 with the cgroupfs driver"
@@ -376,10 +380,18 @@ ready() {
 # flushes the tables it names but keeps other chains (kube-proxy's nat chains when the
 # snapshot had no nat table, empty KUBE-* chains), so each table is emptied first.
 restore_tables() {
-  local table
+  local table family=ip
+  [[ "$1" == ip6tables ]] && family=ip6
   for table in $("$1-save" | sed -n 's/^\*//p'); do
     "$1" -t "$table" -F
     "$1" -t "$table" -X
+    # A table the snapshot did not have (a machine where nothing had used iptables before
+    # kube-proxy) goes too: emptied, it still shows in iptables-save with its built-in chains.
+    # Under the nf_tables backend it is an nftables table that nft removes; the legacy
+    # backend's kernel tables cannot be removed.
+    if ! grep -qx "\*$table" "$2" && "$1" --version | grep -q nf_tables; then
+      nft delete table "$family" "$table"
+    fi
   done
   "$1-restore" <"$2"
 }
